@@ -1,0 +1,30 @@
+{
+    "name": "Service Portal",
+    "version": "19.0.1.0.0",
+    "category": "Services",
+    "summary": "Service and repair desk: service orders, questions, locations "
+    "and a customer portal",
+    "author": "Service Desk Team",
+    "website": "https://github.com/service-desk/odoo-service",
+    "license": "LGPL-3",
+    "depends": ["website", "portal", "mail", "auth_signup"],
+    "data": [
+        "security/service_portal_groups.xml",
+        "security/ir.model.access.csv",
+        "security/service_portal_security.xml",
+        "data/ir_sequence_data.xml",
+        "data/mail_message_subtype_data.xml",
+        "data/mail_template_data.xml",
+        "views/service_location_views.xml",
+        "views/service_device_model_views.xml",
+        "views/service_item_views.xml",
+        "views/service_task_views.xml",
+        "views/service_order_views.xml",
+        "views/res_partner_views.xml",
+        "views/service_portal_menus.xml",
+    ],
+    "demo": [
+        "demo/service_portal_demo.xml",
+    ],
+    "application": True,
+}

@@ -1,0 +1,192 @@
+import logging
+
+from odoo import fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import email_normalize
+from odoo.tools.sql import escape_psql
+
+_logger = logging.getLogger(__name__)
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    is_reseller = fields.Boolean(
+        string="Reseller",
+        tracking=True,
+        help="Service orders approved by a reseller are confirmed at once, "
+        "without waiting for the service location's approval.",
+    )
+    service_order_ids = fields.One2many(
+        "service.order", "partner_id", string="Service Orders"
+    )
+    service_order_count = fields.Integer(
+        compute="_compute_service_order_count",
+        groups="service_portal.service_portal_group_user",
+    )
+
+    def _compute_service_order_count(self):
+        # Count the orders of each partner and of all its contacts.
+        self.service_order_count = 0
+        all_partners = (
+            self.with_context(active_test=False)
+            .search_fetch([("id", "child_of", self.ids)], ["parent_id"])
+        )
+        groups = self.env["service.order"]._read_group(
+            [("partner_id", "in", all_partners.ids)],
+            ["partner_id"],
+            ["__count"],
+        )
+        self_ids = set(self._ids)
+        for partner, count in groups:
+            while partner:
+                if partner.id in self_ids:
+                    partner.service_order_count += count
+                partner = partner.parent_id
+
+    def action_view_service_orders(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "service_portal.service_order_action"
+        )
+        action["domain"] = [("partner_id", "child_of", self.ids)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
+
+    # ------------------------------------------------------------
+    # Portal account
+    # ------------------------------------------------------------
+
+    def _check_portal_account_email(self):
+        """Return the normalized e-mail of the partner, or raise a UserError
+        that tells the user what to fix."""
+        self.ensure_one()
+        if not self.email:
+            raise UserError(
+                self.env._(
+                    "The customer %(name)s has no e-mail address. Add one to "
+                    "the contact, then create the portal account.",
+                    name=self.display_name,
+                )
+            )
+        email = email_normalize(self.email, strict=True)
+        if not email:
+            raise UserError(
+                self.env._(
+                    "The e-mail address %(email)s of %(name)s is not valid. "
+                    "Correct it, then create the portal account.",
+                    email=self.email,
+                    name=self.display_name,
+                )
+            )
+        other_user = (
+            self.env["res.users"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("login", "=ilike", escape_psql(email)),
+                    ("partner_id", "!=", self.id),
+                ],
+                limit=1,
+            )
+        )
+        if other_user:
+            raise UserError(
+                self.env._(
+                    "The e-mail address %(email)s is already the login of "
+                    "another customer profile (%(other)s). Use another e-mail "
+                    "address or merge the two contacts.",
+                    email=email,
+                    other=other_user.partner_id.display_name,
+                )
+            )
+        return email
+
+    def _prepare_portal_user_values(self, email):
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        return {
+            "email": email,
+            "login": email,
+            "partner_id": self.id,
+            "company_id": company.id,
+            "company_ids": [fields.Command.set(company.ids)],
+        }
+
+    def action_create_portal_account(self):
+        """Grant portal access to the customers and send each of them the
+        signup invitation of Odoo (queued, once)."""
+        if not self.env.user.has_group("service_portal.service_portal_group_user"):
+            raise AccessError(
+                self.env._("Only service desk users can create portal accounts.")
+            )
+        group_portal = self.env.ref("base.group_portal")
+        group_public = self.env.ref("base.group_public")
+        template = self.env.ref("auth_signup.portal_set_password_email")
+        for partner in self:
+            email = partner._check_portal_account_email()
+            user_sudo = (
+                partner.sudo().with_context(active_test=False).user_ids[:1]
+            )
+            if user_sudo and not user_sudo._is_portal() and not user_sudo.share:
+                raise UserError(
+                    self.env._(
+                        "%(name)s is an internal user and cannot get a portal "
+                        "account.",
+                        name=partner.display_name,
+                    )
+                )
+            if user_sudo and user_sudo.active:
+                raise UserError(
+                    self.env._(
+                        "%(name)s already has a portal account. The customer can "
+                        "reset the password from the login page.",
+                        name=partner.display_name,
+                    )
+                )
+            if partner.email != email:
+                partner.sudo().email = email
+            if user_sudo:
+                user_sudo.write(
+                    {
+                        "active": True,
+                        "group_ids": [
+                            fields.Command.link(group_portal.id),
+                            fields.Command.unlink(group_public.id),
+                        ],
+                    }
+                )
+            else:
+                company = partner.company_id or self.env.company
+                user_sudo = (
+                    self.env["res.users"]
+                    .sudo()
+                    .with_company(company)
+                    .with_context(no_reset_password=True)
+                    ._create_user_from_template(
+                        partner._prepare_portal_user_values(email)
+                    )
+                )
+            partner.sudo().signup_prepare()
+            # Queued, never sent inline: a mail server failure keeps the
+            # account and the e-mail stays in the queue to be retried.
+            template.sudo().with_context(
+                dbname=self.env.cr.dbname,
+                lang=user_sudo.lang,
+                medium="portalinvite",
+            ).send_mail(user_sudo.id, force_send=False)
+            partner.message_post(
+                body=self.env._("Portal account created and invitation sent to %s.", email),
+                subtype_xmlid="mail.mt_note",
+            )
+            _logger.info("Portal account created for partner %s", partner.id)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._("The invitation e-mail is on its way."),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
