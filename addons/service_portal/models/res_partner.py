@@ -44,8 +44,17 @@ class ResPartner(models.Model):
                     partner.service_order_count += count
                 partner = partner.parent_id
 
+    def _check_service_user(self):
+        if not self.env.su and not self.env.user.has_group(
+            "service_portal.service_portal_group_user"
+        ):
+            raise AccessError(
+                self.env._("This action is reserved to the service desk.")
+            )
+
     def action_view_service_orders(self):
         self.ensure_one()
+        self._check_service_user()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "service_portal.service_order_action"
         )
@@ -117,10 +126,7 @@ class ResPartner(models.Model):
     def action_create_portal_account(self):
         """Grant portal access to the customers and send each of them the
         signup invitation of Odoo (queued, once)."""
-        if not self.env.user.has_group("service_portal.service_portal_group_user"):
-            raise AccessError(
-                self.env._("Only service desk users can create portal accounts.")
-            )
+        self._check_service_user()
         group_portal = self.env.ref("base.group_portal")
         group_public = self.env.ref("base.group_public")
         template = self.env.ref("auth_signup.portal_set_password_email")
@@ -176,9 +182,12 @@ class ResPartner(models.Model):
                 lang=user_sudo.lang,
                 medium="portalinvite",
             ).send_mail(user_sudo.id, force_send=False)
-            partner.message_post(
-                body=self.env._("Portal account created and invitation sent to %s.", email),
+            partner.sudo().message_post(
+                body=self.env._(
+                    "Portal account created and invitation sent to %s.", email
+                ),
                 subtype_xmlid="mail.mt_note",
+                author_id=self.env.user.partner_id.id,
             )
             _logger.info("Portal account created for partner %s", partner.id)
         return {

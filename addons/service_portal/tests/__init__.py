@@ -1,0 +1,4 @@
+from . import test_service_order
+from . import test_service_task
+from . import test_portal_account
+from . import test_access

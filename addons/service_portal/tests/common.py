@@ -1,0 +1,130 @@
+from odoo import Command
+from odoo.tests import TransactionCase, new_test_user
+
+
+class ServicePortalCommon(TransactionCase):
+    """Data shared by the service_portal tests (no demo data)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False))
+        cls.company = cls.env.company
+        cls.user_service = new_test_user(
+            cls.env,
+            login="sp_agent",
+            name="Sam Agent",
+            email="sam.agent@example.com",
+            groups="service_portal.service_portal_group_user",
+        )
+        cls.user_manager = new_test_user(
+            cls.env,
+            login="sp_manager",
+            name="Mia Manager",
+            groups="service_portal.service_portal_group_manager",
+        )
+        cls.user_internal = new_test_user(
+            cls.env, login="sp_employee", name="Eve Employee", groups="base.group_user"
+        )
+        Partner = cls.env["res.partner"]
+        cls.customer_company = Partner.create(
+            {"name": "Contoso Clinics", "is_company": True, "email": "office@contoso.example.com"}
+        )
+        cls.customer = Partner.create(
+            {
+                "name": "Alice Contoso",
+                "parent_id": cls.customer_company.id,
+                "email": "alice@contoso.example.com",
+            }
+        )
+        cls.colleague = Partner.create(
+            {
+                "name": "Bob Contoso",
+                "parent_id": cls.customer_company.id,
+                "email": "bob@contoso.example.com",
+            }
+        )
+        cls.other_customer = Partner.create(
+            {"name": "Oscar Other", "email": "oscar@other.example.com"}
+        )
+        cls.reseller = Partner.create(
+            {"name": "Resell Corp", "is_company": True, "is_reseller": True}
+        )
+        cls.reseller_contact = Partner.create(
+            {
+                "name": "Rita Resell",
+                "parent_id": cls.reseller.id,
+                "email": "rita@resell.example.com",
+            }
+        )
+        cls.portal_user = new_test_user(
+            cls.env,
+            login="sp_portal_alice",
+            groups="base.group_portal",
+            partner_id=cls.customer.id,
+        )
+        cls.portal_colleague = new_test_user(
+            cls.env,
+            login="sp_portal_bob",
+            groups="base.group_portal",
+            partner_id=cls.colleague.id,
+        )
+        cls.portal_other = new_test_user(
+            cls.env,
+            login="sp_portal_oscar",
+            groups="base.group_portal",
+            partner_id=cls.other_customer.id,
+        )
+        cls.portal_reseller = new_test_user(
+            cls.env,
+            login="sp_portal_rita",
+            groups="base.group_portal",
+            partner_id=cls.reseller_contact.id,
+        )
+        cls.location = cls.env["service.location"].create(
+            {"name": "Main Workshop", "tat_days": 5, "is_public": True}
+        )
+        cls.location_internal = cls.env["service.location"].create(
+            {"name": "Internal Lab", "tat_days": 10, "is_public": False}
+        )
+        cls.model_phone = cls.env["service.device.model"].create(
+            {"brand": "Testbrand", "name": "Phone T1"}
+        )
+        cls.model_laptop = cls.env["service.device.model"].create(
+            {"brand": "Testbrand", "name": "Book T2"}
+        )
+
+    @classmethod
+    def _create_order(cls, partner=None, **values):
+        vals = {
+            "partner_id": (partner or cls.customer).id,
+            "device_model_id": cls.model_phone.id,
+            "serial_number": "SN-0001",
+            "device_description": "Black phone",
+            "problem_description": "Does not start",
+            "location_id": cls.location.id,
+        }
+        vals.update(values)
+        return cls.env["service.order"].create(vals)
+
+    @classmethod
+    def _create_task(cls, name, answer_type="text", **values):
+        vals = {"name": name, "answer_type": answer_type}
+        if answer_type == "selection" and "option_ids" not in values:
+            vals["option_ids"] = [
+                Command.create({"name": "Keep", "sequence": 1}),
+                Command.create({"name": "Wipe", "sequence": 2}),
+            ]
+        vals.update(values)
+        return cls.env["service.task"].create(vals)
+
+    def _customer_mails(self, order, partner=None):
+        """Outgoing e-mails of the order addressed to the customer."""
+        partner = partner or order.partner_id
+        return self.env["mail.mail"].search(
+            [
+                ("model", "=", "service.order"),
+                ("res_id", "=", order.id),
+                ("recipient_ids", "in", partner.ids),
+            ]
+        )
