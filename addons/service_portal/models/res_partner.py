@@ -28,9 +28,8 @@ class ResPartner(models.Model):
     def _compute_service_order_count(self):
         # Count the orders of each partner and of all its contacts.
         self.service_order_count = 0
-        all_partners = (
-            self.with_context(active_test=False)
-            .search_fetch([("id", "child_of", self.ids)], ["parent_id"])
+        all_partners = self.with_context(active_test=False).search_fetch(
+            [("id", "child_of", self.ids)], ["parent_id"]
         )
         groups = self.env["service.order"]._read_group(
             [("partner_id", "in", all_partners.ids)],
@@ -132,9 +131,7 @@ class ResPartner(models.Model):
         template = self.env.ref("auth_signup.portal_set_password_email")
         for partner in self:
             email = partner._check_portal_account_email()
-            user_sudo = (
-                partner.sudo().with_context(active_test=False).user_ids[:1]
-            )
+            user_sudo = partner.sudo().with_context(active_test=False).user_ids[:1]
             if user_sudo and not user_sudo._is_portal() and not user_sudo.share:
                 raise UserError(
                     self.env._(

@@ -10,7 +10,7 @@ class ServiceDeviceModel(models.Model):
     name = fields.Char(string="Model", required=True, translate=False)
     brand = fields.Char(required=True)
     active = fields.Boolean(default=True)
-    company_id = fields.Many2one("res.company", string="Company", index=True)
+    company_id = fields.Many2one("res.company", index=True)
     description = fields.Text()
 
     _brand_name_uniq = models.UniqueIndex(

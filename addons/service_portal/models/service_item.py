@@ -24,7 +24,7 @@ class ServiceItem(models.Model):
         "res.company", index=True, default=lambda self: self.env.company
     )
     device_model_id = fields.Many2one(
-        "service.device.model", string="Device Model", required=True, tracking=True
+        "service.device.model", required=True, tracking=True
     )
     serial_number = fields.Char(tracking=True, index="trigram")
     purchase_date = fields.Date()

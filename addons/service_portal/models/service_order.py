@@ -77,14 +77,12 @@ class ServiceOrder(models.Model):
     )
     service_item_id = fields.Many2one(
         "service.item",
-        string="Service Item",
         check_company=True,
         domain="[('commercial_partner_id', '=', commercial_partner_id)]",
         help="The customer's registered device.",
     )
     device_model_id = fields.Many2one(
         "service.device.model",
-        string="Device Model",
         compute="_compute_device",
         store=True,
         readonly=False,
@@ -216,9 +214,10 @@ class ServiceOrder(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             if not vals.get("name") or vals["name"] == self.env._("New"):
-                company = self.env["res.company"].browse(
-                    vals.get("company_id")
-                ) or self.env.company
+                company = (
+                    self.env["res.company"].browse(vals.get("company_id"))
+                    or self.env.company
+                )
                 vals["name"] = self.env["ir.sequence"].with_company(
                     company
                 ).next_by_code("service.order") or self.env._("New")

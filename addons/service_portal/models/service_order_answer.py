@@ -14,7 +14,11 @@ class ServiceOrderAnswer(models.Model):
     )
     company_id = fields.Many2one(related="order_id.company_id", store=True, index=True)
     task_id = fields.Many2one(
-        "service.task", string="Question", required=True, ondelete="restrict", index=True
+        "service.task",
+        string="Question",
+        required=True,
+        ondelete="restrict",
+        index=True,
     )
     sequence = fields.Integer(related="task_id.sequence", store=True)
     answer_type = fields.Selection(related="task_id.answer_type")
@@ -47,7 +51,9 @@ class ServiceOrderAnswer(models.Model):
         "value_date",
     )
     def _compute_value_display(self):
-        boolean_labels = dict(self._fields["value_boolean"]._description_selection(self.env))
+        boolean_labels = dict(
+            self._fields["value_boolean"]._description_selection(self.env)
+        )
         for answer in self:
             answer_type = answer.task_id.answer_type
             display = False
@@ -56,7 +62,7 @@ class ServiceOrderAnswer(models.Model):
             elif answer_type == "boolean":
                 display = boolean_labels.get(answer.value_boolean, False)
             elif answer_type == "number":
-                display = "%g" % answer.value_number
+                display = f"{answer.value_number:g}"
             elif answer_type == "selection":
                 display = answer.value_option_id.name or False
             elif answer_type == "date" and answer.value_date:
@@ -67,7 +73,10 @@ class ServiceOrderAnswer(models.Model):
     @api.constrains("task_id", "value_option_id")
     def _check_option(self):
         for answer in self:
-            if answer.value_option_id and answer.value_option_id.task_id != answer.task_id:
+            if (
+                answer.value_option_id
+                and answer.value_option_id.task_id != answer.task_id
+            ):
                 raise ValidationError(
                     self.env._(
                         "The choice %(choice)s does not belong to the question "

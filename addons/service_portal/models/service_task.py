@@ -26,9 +26,7 @@ class ServiceTask(models.Model):
     help_text = fields.Char(
         string="Hint", translate=True, help="Shown under the question on the portal."
     )
-    answer_type = fields.Selection(
-        ANSWER_TYPES, required=True, default="text", string="Answer Type"
-    )
+    answer_type = fields.Selection(ANSWER_TYPES, required=True, default="text")
     option_ids = fields.One2many(
         "service.task.option", "task_id", string="Choices", copy=True
     )

@@ -28,7 +28,11 @@ class ServicePortalCommon(TransactionCase):
         )
         Partner = cls.env["res.partner"]
         cls.customer_company = Partner.create(
-            {"name": "Contoso Clinics", "is_company": True, "email": "office@contoso.example.com"}
+            {
+                "name": "Contoso Clinics",
+                "is_company": True,
+                "email": "office@contoso.example.com",
+            }
         )
         cls.customer = Partner.create(
             {

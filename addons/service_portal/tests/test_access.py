@@ -140,7 +140,11 @@ class TestServiceAccess(ServicePortalCommon):
     def test_portal_answer_rule_hides_staff_answers(self):
         staff_task = self._create_task("Diagnosis", filled_by_customer=False)
         answer = self.env["service.order.answer"].create(
-            {"order_id": self.order_alice.id, "task_id": staff_task.id, "value_text": "internal"}
+            {
+                "order_id": self.order_alice.id,
+                "task_id": staff_task.id,
+                "value_text": "internal",
+            }
         )
         Answer = self.env["service.order.answer"].with_user(self.portal_user)
         self.assertNotIn(answer, Answer.search([]))
@@ -150,7 +154,10 @@ class TestServiceAccess(ServicePortalCommon):
             {"partner_id": self.customer.id, "device_model_id": self.model_phone.id}
         )
         item_oscar = self.env["service.item"].create(
-            {"partner_id": self.other_customer.id, "device_model_id": self.model_phone.id}
+            {
+                "partner_id": self.other_customer.id,
+                "device_model_id": self.model_phone.id,
+            }
         )
         Item = self.env["service.item"].with_user(self.portal_colleague)
         self.assertIn(item_alice, Item.search([]))
@@ -176,13 +183,17 @@ class TestServiceAccess(ServicePortalCommon):
             {"partner_id": self.customer.id, "device_model_id": self.model_phone.id}
         )
         with self.assertRaises(AccessError):
-            self.env["service.location"].with_user(self.user_service).create({"name": "X"})
+            self.env["service.location"].with_user(self.user_service).create(
+                {"name": "X"}
+            )
         with self.assertRaises(AccessError):
             self.env["service.task"].with_user(self.user_service).create({"name": "X"})
         with self.assertRaises(AccessError):
             self.model_phone.with_user(self.user_service).write({"name": "Y"})
         # manager configures
-        self.env["service.location"].with_user(self.user_manager).create({"name": "New"})
+        self.env["service.location"].with_user(self.user_manager).create(
+            {"name": "New"}
+        )
         self.env["service.task"].with_user(self.user_manager).create({"name": "New?"})
         self.env["service.device.model"].with_user(self.user_manager).create(
             {"brand": "B", "name": "N"}
@@ -190,8 +201,11 @@ class TestServiceAccess(ServicePortalCommon):
 
     def test_user_needs_no_other_app(self):
         groups = self.user_service.all_group_ids
-        for xmlid in ("sales_team.group_sale_salesman", "stock.group_stock_user",
-                      "account.group_account_invoice"):
+        for xmlid in (
+            "sales_team.group_sale_salesman",
+            "stock.group_stock_user",
+            "account.group_account_invoice",
+        ):
             group = self.env.ref(xmlid, raise_if_not_found=False)
             if group:
                 self.assertNotIn(group, groups)
@@ -225,7 +239,10 @@ class TestServiceAccess(ServicePortalCommon):
             self.order_alice.with_user(user_b).action_confirm()
         Order_a = self.env["service.order"].with_user(self.user_service)
         self.assertNotIn(order_b, Order_a.search([]))
-        self.assertNotIn(location_b, self.env["service.location"].with_user(self.user_service).search([]))
+        self.assertNotIn(
+            location_b,
+            self.env["service.location"].with_user(self.user_service).search([]),
+        )
         # an order cannot use a location of another company
         with self.assertRaises(UserError):
             self.env["service.order"].create(

@@ -1,9 +1,10 @@
 from unittest.mock import patch
 
-from odoo.addons.base.models.ir_mail_server import IrMail_Server
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
+
+from odoo.addons.base.models.ir_mail_server import IrMail_Server
 
 from .common import ServicePortalCommon
 
@@ -51,7 +52,9 @@ class TestPortalAccount(ServicePortalCommon):
         self.assertFalse(partner.with_context(active_test=False).user_ids)
 
     def test_invalid_email(self):
-        partner = self.env["res.partner"].create({"name": "Bad Mail", "email": "not-an-email"})
+        partner = self.env["res.partner"].create(
+            {"name": "Bad Mail", "email": "not-an-email"}
+        )
         with self.assertRaisesRegex(UserError, "is not valid"):
             partner.with_user(self.user_service).action_create_portal_account()
         self.assertFalse(partner.with_context(active_test=False).user_ids)
@@ -95,9 +98,11 @@ class TestPortalAccount(ServicePortalCommon):
         def _fail(*args, **kwargs):
             raise ConnectionRefusedError("SMTP down")
 
-        with patch.object(IrMail_Server, "send_email", _fail), patch.object(
-            IrMail_Server, "_connect__", _fail
-        ), mute_logger("odoo.addons.mail.models.mail_mail"):
+        with (
+            patch.object(IrMail_Server, "send_email", _fail),
+            patch.object(IrMail_Server, "_connect__", _fail),
+            mute_logger("odoo.addons.mail.models.mail_mail"),
+        ):
             mail.send(raise_exception=False)
         self.assertTrue(user.exists() and user.active)
         self.assertEqual(mail.state, "exception")

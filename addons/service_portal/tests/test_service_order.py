@@ -75,7 +75,12 @@ class TestServiceOrder(ServicePortalCommon):
             order.action_done()
         order.action_ready()
         order.action_done()
-        for action in ("action_cancel", "action_submit", "action_start", "action_draft"):
+        for action in (
+            "action_cancel",
+            "action_submit",
+            "action_start",
+            "action_draft",
+        ):
             with self.subTest(action=action), self.assertRaises(UserError):
                 getattr(order, action)()
         self.assertEqual(order.state, "done")
@@ -99,8 +104,14 @@ class TestServiceOrder(ServicePortalCommon):
         order.action_submit()
         order.action_cancel()
         self.assertEqual(order.state, "cancelled")
-        self.assertEqual(len(self._customer_mails(order).filtered(
-            lambda m: "cancelled" in (m.subject or ""))), 1)
+        self.assertEqual(
+            len(
+                self._customer_mails(order).filtered(
+                    lambda m: "cancelled" in (m.subject or "")
+                )
+            ),
+            1,
+        )
         order.action_draft()
         self.assertEqual(order.state, "draft")
         self.assertFalse(order.date_submitted)
@@ -124,14 +135,18 @@ class TestServiceOrder(ServicePortalCommon):
 
     def test_required_question_of_other_model_does_not_block(self):
         self._create_task(
-            "Laptop only", required_in_portal=True, device_model_ids=[(6, 0, self.model_laptop.ids)]
+            "Laptop only",
+            required_in_portal=True,
+            device_model_ids=[(6, 0, self.model_laptop.ids)],
         )
         order = self._create_order().with_user(self.user_service)
         order.action_submit()
         self.assertEqual(order.state, "submitted")
 
     def test_reseller_confirmed_at_once(self):
-        order = self._create_order(partner=self.reseller_contact).with_user(self.user_service)
+        order = self._create_order(partner=self.reseller_contact).with_user(
+            self.user_service
+        )
         order.action_submit()
         self.assertEqual(order.state, "confirmed")
         self.assertTrue(order.date_confirmed)
@@ -234,7 +249,9 @@ class TestServiceOrder(ServicePortalCommon):
     def test_load_questions(self):
         task_all = self._create_task("For all")
         task_staff = self._create_task("Staff only", filled_by_customer=False)
-        self._create_task("Laptop only", device_model_ids=[(6, 0, self.model_laptop.ids)])
+        self._create_task(
+            "Laptop only", device_model_ids=[(6, 0, self.model_laptop.ids)]
+        )
         order = self._create_order().with_user(self.user_service)
         order.action_load_questions()
         self.assertEqual(order.answer_ids.task_id, task_all | task_staff)
@@ -257,7 +274,9 @@ class TestServiceOrder(ServicePortalCommon):
     @mute_logger("odoo.sql_db")
     def test_device_model_unique_per_brand(self):
         with self.assertRaises(IntegrityError), self.cr.savepoint():
-            self.env["service.device.model"].create({"brand": "TESTBRAND", "name": "phone t1"})
+            self.env["service.device.model"].create(
+                {"brand": "TESTBRAND", "name": "phone t1"}
+            )
             self.env.flush_all()
         self.assertEqual(self.model_phone.display_name, "Testbrand Phone T1")
 
@@ -266,9 +285,13 @@ class TestServiceOrder(ServicePortalCommon):
         self._create_order(partner=self.colleague)
         self._create_order(partner=self.other_customer)
         self.customer_company.invalidate_recordset()
-        self.assertEqual(self.customer_company.with_user(self.user_service).service_order_count, 2)
-        self.assertEqual(self.customer.with_user(self.user_service).service_order_count, 1)
-        action = self.customer_company.with_user(self.user_service).action_view_service_orders()
         self.assertEqual(
-            self.env["service.order"].search_count(action["domain"]), 2
+            self.customer_company.with_user(self.user_service).service_order_count, 2
         )
+        self.assertEqual(
+            self.customer.with_user(self.user_service).service_order_count, 1
+        )
+        action = self.customer_company.with_user(
+            self.user_service
+        ).action_view_service_orders()
+        self.assertEqual(self.env["service.order"].search_count(action["domain"]), 2)

@@ -29,7 +29,9 @@ class TestServiceTask(ServicePortalCommon):
         cls.task_staff = cls._create_task("Diagnosis", filled_by_customer=False)
 
     def _applicable(self, partner, model, portal=False):
-        return self.env["service.task"]._get_applicable_tasks(partner, model, portal=portal)
+        return self.env["service.task"]._get_applicable_tasks(
+            partner, model, portal=portal
+        )
 
     def test_scope_all(self):
         tasks = self._applicable(self.other_customer, self.model_laptop)
@@ -47,7 +49,11 @@ class TestServiceTask(ServicePortalCommon):
         tasks = self._applicable(self.colleague, self.model_laptop)
         self.assertEqual(
             tasks,
-            self.task_all | self.task_company | self.task_colleague | self.task_both | self.task_staff,
+            self.task_all
+            | self.task_company
+            | self.task_colleague
+            | self.task_both
+            | self.task_staff,
         )
 
     def test_scope_no_device(self):
@@ -72,7 +78,9 @@ class TestServiceTask(ServicePortalCommon):
 
     def test_staff_question_cannot_be_required_in_portal(self):
         with self.assertRaises(ValidationError):
-            self._create_task("Staff", filled_by_customer=False, required_in_portal=True)
+            self._create_task(
+                "Staff", filled_by_customer=False, required_in_portal=True
+            )
 
     def test_answer_display(self):
         order = self._create_order()
@@ -104,10 +112,14 @@ class TestServiceTask(ServicePortalCommon):
             )
             self.assertEqual(answer.value_display, expected[answer_type], answer_type)
             self.assertTrue(answer.is_answered)
-        empty = Answer.create({"order_id": self._create_order().id, "task_id": tasks["text"].id})
+        empty = Answer.create(
+            {"order_id": self._create_order().id, "task_id": tasks["text"].id}
+        )
         self.assertFalse(empty.is_answered)
         # answers are searchable per question and value
         self.assertEqual(
-            Answer.search_count([("task_id", "=", tasks["boolean"].id), ("value_display", "=", "Yes")]),
+            Answer.search_count(
+                [("task_id", "=", tasks["boolean"].id), ("value_display", "=", "Yes")]
+            ),
             1,
         )

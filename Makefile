@@ -1,0 +1,41 @@
+# Service management addons for Odoo 19: the two commands you need are
+#   make run    set everything up and start Odoo on http://localhost:8069 with demo data
+#   make test   run every test on a throw-away database
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+DB ?= service_demo
+PORT ?= 8069
+ADDONS := $(shell ls addons)
+ADDONS_LIST := $(shell echo $(ADDONS) | tr ' ' ',')
+
+.PHONY: setup run demo-db test lint clean-db pot
+
+setup:
+	tools/setup.sh
+
+# Creates the demo database on first run (addons + demo data), then serves it.
+demo-db: setup
+	@if ! psql -X -lqt | cut -d'|' -f1 | grep -qw "$(DB)"; then \
+		echo "Creating database $(DB) with the addons and demo data"; \
+		$(PY) $$(cat build/odoo_src)/odoo-bin -c build/odoo.conf -d $(DB) \
+			-i $(ADDONS_LIST) --with-demo --stop-after-init --http-port=$(PORT); \
+	fi
+
+run: demo-db
+	$(PY) $$(cat build/odoo_src)/odoo-bin -c build/odoo.conf -d $(DB) \
+		--db-filter='^$(DB)$$' --http-port=$(PORT)
+
+test: setup
+	$(PY) tools/run_tests.py
+
+lint: setup
+	$(VENV)/bin/ruff check addons tests tools
+	$(VENV)/bin/ruff format --check addons tests tools
+
+# Regenerate the translation templates (i18n/<addon>.pot) from a demo-less database.
+pot: setup
+	$(PY) tools/export_pot.py $(ADDONS)
+
+clean-db:
+	dropdb --if-exists $(DB)
