@@ -101,9 +101,10 @@ class LogScan:
             if echo:
                 print(f"{level} {logger}: {msg}")
         elif level == "WARNING":
-            self.warnings.append(f"{logger}: {msg}")
-            if echo:
-                print(f"WARNING {logger}: {msg}")
+            warning = f"{logger}: {msg}"
+            if echo and warning not in self.warnings:
+                print(f"WARNING {warning}")
+            self.warnings.append(warning)
 
 
 def run_odoo(db, args, log_name, echo=True):

@@ -2,3 +2,4 @@ from . import test_service_order
 from . import test_service_task
 from . import test_portal_account
 from . import test_access
+from . import test_external_api
