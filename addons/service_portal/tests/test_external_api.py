@@ -1,4 +1,6 @@
+import json
 import xmlrpc.client
+from datetime import datetime, timedelta
 
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
@@ -161,5 +163,65 @@ class TestExternalApi(HttpCase):
                 [order.id],
                 {"state": "done"},
             )
+        order.invalidate_recordset()
+        self.assertEqual(order.state, "draft")
+
+    def _json2(self, user, model, method, **params):
+        key = (
+            self.env["res.users.apikeys"]
+            .with_user(user)
+            ._generate("rpc", "service api test", datetime.now() + timedelta(days=1))
+        )
+        return self.url_open(
+            f"/json/2/{model}/{method}",
+            data=json.dumps(params),
+            headers={
+                "Authorization": f"Bearer {key}",
+                "Content-Type": "application/json",
+                "X-Odoo-Database": self.env.cr.dbname,
+            },
+        )
+
+    def test_service_desk_over_json2(self):
+        """Odoo 19's JSON-2 API (the successor of XML-RPC) with an API key."""
+        partner = self.env["res.partner"].create({"name": "Json Customer"})
+        response = self._json2(
+            self.agent,
+            "service.order",
+            "create",
+            vals_list=[
+                {
+                    "partner_id": partner.id,
+                    "serial_number": "JSON-1",
+                    "problem_description": "Created over JSON-2",
+                    "location_id": self.location.id,
+                }
+            ],
+        )
+        self.assertEqual(response.status_code, 200, response.text)
+        order_ids = response.json()
+        response = self._json2(
+            self.agent, "service.order", "action_submit", ids=order_ids
+        )
+        self.assertEqual(response.status_code, 200, response.text)
+        response = self._json2(
+            self.agent,
+            "service.order",
+            "read",
+            ids=order_ids,
+            fields=["state", "date_promised"],
+        )
+        self.assertEqual(response.json()[0]["state"], "submitted")
+        self.assertTrue(response.json()[0]["date_promised"])
+
+    @mute_logger("odoo.http")
+    def test_portal_user_cannot_act_over_json2(self):
+        order = self.env["service.order"].create(
+            {"partner_id": self.portal.partner_id.id, "location_id": self.location.id}
+        )
+        response = self._json2(
+            self.portal, "service.order", "action_submit", ids=order.ids
+        )
+        self.assertEqual(response.status_code, 403, response.text)
         order.invalidate_recordset()
         self.assertEqual(order.state, "draft")
