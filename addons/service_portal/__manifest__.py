@@ -15,6 +15,8 @@
         "data/ir_sequence_data.xml",
         "data/mail_message_subtype_data.xml",
         "data/mail_template_data.xml",
+        "data/ir_config_parameter_data.xml",
+        "data/website_menu_data.xml",
         "views/service_location_views.xml",
         "views/service_device_model_views.xml",
         "views/service_item_views.xml",
@@ -22,9 +24,16 @@
         "views/service_order_views.xml",
         "views/res_partner_views.xml",
         "views/service_portal_menus.xml",
+        "views/service_track_attempt_views.xml",
+        "views/service_track_templates.xml",
     ],
     "demo": [
         "demo/service_portal_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "service_portal/static/tests/tours/*.js",
+        ],
+    },
     "application": True,
 }

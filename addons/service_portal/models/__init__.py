@@ -6,3 +6,4 @@ from . import service_task
 from . import service_task_option
 from . import service_order
 from . import service_order_answer
+from . import service_track_attempt
