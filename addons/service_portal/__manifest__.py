@@ -26,11 +26,16 @@
         "views/service_portal_menus.xml",
         "views/service_track_attempt_views.xml",
         "views/service_track_templates.xml",
+        "views/service_portal_templates.xml",
+        "views/service_order_templates.xml",
     ],
     "demo": [
         "demo/service_portal_demo.xml",
     ],
     "assets": {
+        "web.assets_frontend": [
+            "service_portal/static/src/interactions/**/*",
+        ],
         "web.assets_tests": [
             "service_portal/static/tests/tours/*.js",
         ],

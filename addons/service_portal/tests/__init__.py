@@ -5,3 +5,6 @@ from . import test_access
 from . import test_external_api
 from . import test_track
 from . import test_track_http
+from . import test_portal_common
+from . import test_portal_form
+from . import test_portal_pages

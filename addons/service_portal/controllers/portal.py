@@ -1,0 +1,960 @@
+"""Customer portal of the service desk: list, detail, new-order flow.
+
+Extensions (service_shipping, service_contracts) subclass ``ServicePortal``
+and extend the ``_service_order_*`` hooks; see the "Portal hook contract" in
+the README.
+"""
+
+import re
+from urllib.parse import urlencode
+
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from odoo import fields, http
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.fields import Command, Domain
+from odoo.http import request
+from odoo.tools.mimetypes import guess_mimetype
+from odoo.tools.sql import escape_psql
+
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
+
+from ..models.service_order import CLOSED_STATES, OPEN_STATES
+
+# PostgreSQL integer ids: anything larger cannot exist (and would fail in SQL).
+MAX_RECORD_ID = 2**31 - 1
+UPLOAD_MAX_SIZE_PARAM = "service_portal.portal_upload_max_size"
+UPLOAD_MAX_SIZE_DEFAULT = 10 * 1024 * 1024
+# Room for the other fields of the upload form (CSRF token, multipart framing).
+UPLOAD_FORM_OVERHEAD = 64 * 1024
+SEARCH_MAX_LENGTH = 100
+FIELD_MAX_LENGTHS = {
+    "serial_number": 64,
+    "device_description": 256,
+    "problem_description": 10000,
+}
+ANSWER_TEXT_MAX_LENGTH = 2000
+# The steps of an order as the customer follows them.
+TIMELINE_STATES = ("draft", "submitted", "confirmed", "in_progress", "ready", "done")
+STATE_BADGE_CLASSES = {
+    "draft": "text-bg-secondary",
+    "submitted": "text-bg-info",
+    "confirmed": "text-bg-primary",
+    "in_progress": "text-bg-warning",
+    "ready": "text-bg-success",
+    "done": "text-bg-success",
+    "cancelled": "text-bg-danger",
+}
+
+
+def _to_id(value):
+    """Positive database id from a request value, or 0."""
+    value = (value or "").strip() if isinstance(value, str) else value
+    if isinstance(value, str) and value.isdigit():
+        value = int(value)
+    if isinstance(value, int) and 0 < value <= MAX_RECORD_ID:
+        return value
+    return 0
+
+
+class ServicePortal(CustomerPortal):
+    # ------------------------------------------------------------
+    # Home counter
+    # ------------------------------------------------------------
+
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "service_order_count" in counters:
+            Order = request.env["service.order"]
+            values["service_order_count"] = (
+                Order.search_count([]) if Order.has_access("read") else 0
+            )
+        return values
+
+    # ------------------------------------------------------------
+    # List
+    # ------------------------------------------------------------
+
+    def _get_service_order_searchbar_sortings(self):
+        return {
+            "date": {
+                "label": request.env._("Newest"),
+                "order": "create_date desc, id desc",
+            },
+            "name": {"label": request.env._("Number"), "order": "name desc, id desc"},
+            "state": {"label": request.env._("Status"), "order": "state, id desc"},
+        }
+
+    def _get_service_order_searchbar_filters(self):
+        return {
+            "open": {
+                "label": request.env._("Open"),
+                "domain": Domain("state", "in", OPEN_STATES),
+            },
+            "closed": {
+                "label": request.env._("Closed"),
+                "domain": Domain("state", "in", CLOSED_STATES),
+            },
+            "all": {"label": request.env._("All"), "domain": Domain.TRUE},
+        }
+
+    def _get_service_order_searchbar_inputs(self):
+        return {
+            "all": {"input": "all", "label": request.env._("Search in all")},
+            "name": {"input": "name", "label": request.env._("Search in number")},
+            "serial": {
+                "input": "serial",
+                "label": request.env._("Search in serial number"),
+            },
+            "device": {"input": "device", "label": request.env._("Search in device")},
+        }
+
+    def _get_service_order_search_domain(self, search_in, search):
+        """Domain of a search term, matched literally (``%``, ``_``, quotes)."""
+        term = escape_psql(search)
+        name = Domain("name", "ilike", term)
+        serial = Domain("serial_number", "ilike", term)
+        device = (
+            Domain("device_model_id.name", "ilike", term)
+            | Domain("device_model_id.brand", "ilike", term)
+            | Domain("device_description", "ilike", term)
+        )
+        if search_in == "name":
+            return name
+        if search_in == "serial":
+            return serial
+        if search_in == "device":
+            return device
+        return name | serial | device
+
+    def _is_company_contact(self, partner):
+        return partner.commercial_partner_id != partner
+
+    def _get_service_order_scopes(self, partner):
+        """ "My orders" / "My company" for contacts of a company."""
+        if not self._is_company_contact(partner):
+            return {}
+        return {
+            "company": {
+                "label": request.env._("My company"),
+                "domain": Domain(
+                    "partner_id", "child_of", partner.commercial_partner_id.id
+                ),
+            },
+            "mine": {
+                "label": request.env._("My orders"),
+                "domain": Domain("partner_id", "=", partner.id),
+            },
+        }
+
+    def _prepare_service_orders_values(
+        self,
+        page=1,
+        sortby=None,
+        filterby=None,
+        search_in=None,
+        search=None,
+        scope=None,
+        **kwargs,
+    ):
+        Order = request.env["service.order"]
+        partner = request.env.user.partner_id
+        values = self._prepare_portal_layout_values()
+        url = "/my/service-orders"
+
+        sortings = self._get_service_order_searchbar_sortings()
+        if not isinstance(sortby, str) or sortby not in sortings:
+            sortby = "date"
+        filters = self._get_service_order_searchbar_filters()
+        if not isinstance(filterby, str) or filterby not in filters:
+            filterby = "open"
+        inputs = self._get_service_order_searchbar_inputs()
+        if not isinstance(search_in, str) or search_in not in inputs:
+            search_in = "all"
+        search = (
+            (search or "").strip()[:SEARCH_MAX_LENGTH]
+            if isinstance(search, str)
+            else ""
+        )
+        scopes = self._get_service_order_scopes(partner)
+        if scopes and (not isinstance(scope, str) or scope not in scopes):
+            scope = "company"
+        elif not scopes:
+            scope = None
+
+        domain = Domain.TRUE
+        if scope:
+            domain &= scopes[scope]["domain"]
+        if search:
+            domain &= self._get_service_order_search_domain(search_in, search)
+
+        # one query for the counts of every filter
+        state_counts = dict(Order._read_group(domain, ["state"], ["__count"]))
+        counts = {
+            "open": sum(state_counts.get(s, 0) for s in OPEN_STATES),
+            "closed": sum(state_counts.get(s, 0) for s in CLOSED_STATES),
+        }
+        counts["all"] = sum(state_counts.values())
+        for key, flt in filters.items():
+            flt["count"] = counts.get(key, 0)
+
+        domain &= filters[filterby]["domain"]
+        total = counts.get(filterby, 0)
+        page = _to_id(page) or 1
+        url_args = {"sortby": sortby, "filterby": filterby}
+        if search:
+            url_args.update(search_in=search_in, search=search)
+        if scope:
+            url_args["scope"] = scope
+        pager = portal_pager(
+            url=url,
+            url_args=url_args,
+            total=total,
+            page=page,
+            step=self._items_per_page,
+        )
+        orders = Order.search(
+            domain,
+            order=sortings[sortby]["order"],
+            limit=self._items_per_page,
+            offset=pager["offset"],
+        )
+        request.session["my_service_orders_history"] = orders.ids[:100]
+        values.update(
+            {
+                "orders": orders,
+                "page_name": "service_order",
+                "pager": pager,
+                "default_url": url,
+                "searchbar_sortings": sortings,
+                "sortby": sortby,
+                "searchbar_filters": filters,
+                "filterby": filterby,
+                "searchbar_inputs": inputs,
+                "search_in": search_in,
+                "search": search,
+                "scopes": scopes,
+                "scope": scope,
+                "state_badge_classes": STATE_BADGE_CLASSES,
+            }
+        )
+        return values
+
+    @http.route(
+        ["/my/service-orders", "/my/service-orders/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+        readonly=True,
+    )
+    def portal_my_service_orders(self, **kwargs):
+        values = self._prepare_service_orders_values(**kwargs)
+        return request.render("service_portal.portal_my_service_orders", values)
+
+    # ------------------------------------------------------------
+    # Detail
+    # ------------------------------------------------------------
+
+    def _service_order_check_access(self, order_id, access_token=None):
+        """The order as sudo record, or None (unknown id, no right, bad token)."""
+        order_id = _to_id(order_id)
+        if not order_id:
+            return None
+        try:
+            return self._document_check_access(
+                "service.order", order_id, access_token=access_token
+            )
+        except (AccessError, MissingError):
+            return None
+
+    def _service_order_get_timeline(self, order_sudo):
+        """Steps of the order with the date each was reached.
+
+        Dates come from the tracking of the status (the last time the order
+        entered each status) and fall back on the order's own dates.
+        """
+        reached = {}
+        state_field = request.env["ir.model.fields"]._get("service.order", "state")
+        trackings = (
+            request.env["mail.tracking.value"]
+            .sudo()
+            .search(
+                [
+                    ("field_id", "=", state_field.id),
+                    ("mail_message_id.model", "=", "service.order"),
+                    ("mail_message_id.res_id", "=", order_sudo.id),
+                ],
+                order="id",
+            )
+        )
+        labels_to_state = {}
+        for lang_env in {request.env, request.env(context={"lang": "en_US"})}:
+            selection = order_sudo._fields["state"]._description_selection(lang_env)
+            labels_to_state.update({label: key for key, label in selection})
+        for tracking in trackings:
+            state = labels_to_state.get(tracking.new_value_char)
+            if state:
+                reached[state] = tracking.mail_message_id.date
+        fallback = {
+            "draft": order_sudo.create_date,
+            "submitted": order_sudo.date_submitted,
+            "confirmed": order_sudo.date_confirmed,
+            "done": order_sudo.date_done,
+        }
+        for state, date in fallback.items():
+            if date and state not in reached:
+                reached[state] = date
+        labels = {}
+        for state in (*TIMELINE_STATES, "cancelled"):
+            labels[state] = (
+                order_sudo.with_context(lang=request.env.lang)
+                .new({"state": state})
+                ._get_customer_status_label()
+            )
+        current = order_sudo.state
+        steps = []
+        if current == "cancelled":
+            flow = [s for s in TIMELINE_STATES if s in reached] + ["cancelled"]
+        else:
+            flow = list(TIMELINE_STATES)
+            if order_sudo.is_reseller_order and "submitted" not in reached:
+                flow.remove("submitted")
+        current_index = flow.index(current) if current in flow else 0
+        for index, state in enumerate(flow):
+            steps.append(
+                {
+                    "state": state,
+                    "label": labels[state],
+                    "date": reached.get(state) if index <= current_index else False,
+                    "done": index < current_index,
+                    "current": index == current_index,
+                }
+            )
+        return steps
+
+    def _service_order_get_attachments(self, order_sudo):
+        """Files the customer may see: those of messages shown on the portal."""
+        messages = (
+            request.env["mail.message"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", "service.order"),
+                    ("res_id", "=", order_sudo.id),
+                    ("message_type", "in", ("comment", "email")),
+                    ("is_internal", "=", False),
+                    ("attachment_ids", "!=", False),
+                    "|",
+                    ("subtype_id", "=", False),
+                    ("subtype_id.internal", "=", False),
+                ]
+            )
+        )
+        return messages.attachment_ids.sorted("id")
+
+    def _service_order_page_values(self, order_sudo, **kwargs):
+        access_token = kwargs.pop("access_token", None)
+        values = {
+            "order": order_sudo,
+            "page_name": "service_order",
+            "timeline": self._service_order_get_timeline(order_sudo),
+            "answers": order_sudo.answer_ids.filtered(
+                lambda a: a.filled_by_customer and a.is_answered
+            ),
+            "attachments": self._service_order_get_attachments(order_sudo),
+            "status_label": order_sudo._get_customer_status_label(),
+            "state_badge_classes": STATE_BADGE_CLASSES,
+            "upload_max_size_mb": self._service_upload_max_size() / (1024 * 1024),
+            "can_edit": self._service_order_can_edit(order_sudo),
+            "message": kwargs.get("message") or "",
+        }
+        values = self._get_page_view_values(
+            order_sudo,
+            access_token,
+            values,
+            "my_service_orders_history",
+            False,
+            **kwargs,
+        )
+        # The portal chatter posts with the order's token: customers have
+        # read-only access to their orders.
+        values["token"] = access_token or order_sudo._portal_ensure_token()
+        return values
+
+    @http.route(
+        "/my/service-orders/<int:order_id>", type="http", auth="public", website=True
+    )
+    def portal_my_service_order(self, order_id, access_token=None, **kwargs):
+        order_sudo = self._service_order_check_access(order_id, access_token)
+        if order_sudo is None:
+            return request.redirect("/my")
+        message = kwargs.get("message")
+        if message not in ("approved", "uploaded", "upload_empty"):
+            message = ""
+        values = self._service_order_page_values(
+            order_sudo, access_token=access_token, message=message
+        )
+        return request.render("service_portal.portal_service_order_page", values)
+
+    # ------------------------------------------------------------
+    # Attachments
+    # ------------------------------------------------------------
+
+    def _service_upload_max_size(self):
+        value = (
+            request.env["ir.config_parameter"]
+            .sudo()
+            .get_param(UPLOAD_MAX_SIZE_PARAM, UPLOAD_MAX_SIZE_DEFAULT)
+        )
+        try:
+            size = int(value)
+        except (TypeError, ValueError):
+            return UPLOAD_MAX_SIZE_DEFAULT
+        return size if size > 0 else UPLOAD_MAX_SIZE_DEFAULT
+
+    def _service_upload_max_request_size(self):
+        return self._service_upload_max_size() + UPLOAD_FORM_OVERHEAD
+
+    @staticmethod
+    def _service_clean_filename(name):
+        name = re.split(r"[\\/]", name or "")[-1].strip()
+        name = re.sub(r"[\x00-\x1f\x7f]", "", name)[:200]
+        return name or "file"
+
+    @http.route(
+        "/my/service-orders/<int:order_id>/attachments",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["POST"],
+        max_content_length=lambda self: self._service_upload_max_request_size(),
+    )
+    def portal_service_order_upload(self, order_id, access_token=None, **kwargs):
+        order_sudo = self._service_order_check_access(order_id, access_token)
+        if order_sudo is None:
+            return request.redirect("/my")
+        files = request.httprequest.files.getlist("attachment")
+        max_size = self._service_upload_max_size()
+        contents = []
+        for upload in files:
+            data = upload.read(max_size + 1)
+            if len(data) > max_size:
+                raise RequestEntityTooLarge()
+            if data:
+                contents.append((self._service_clean_filename(upload.filename), data))
+        if not contents:
+            return request.redirect(
+                self._service_order_url(order_sudo, access_token, "upload_empty")
+            )
+        if request.env.user._is_public():
+            author = order_sudo.partner_id
+        else:
+            author = request.env.user.partner_id
+        attachments = (
+            request.env["ir.attachment"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "name": name,
+                        "raw": data,
+                        "mimetype": guess_mimetype(data),
+                        "res_model": "service.order",
+                        "res_id": order_sudo.id,
+                    }
+                    for name, data in contents
+                ]
+            )
+        )
+        order_sudo.with_context(mail_notify_force_send=False).message_post(
+            body=request.env._("Files added by the customer."),
+            attachment_ids=attachments.ids,
+            author_id=author.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        return request.redirect(
+            self._service_order_url(order_sudo, access_token, "uploaded")
+        )
+
+    @staticmethod
+    def _service_order_url(order_sudo, access_token=None, message=None):
+        """The order page, with the token the customer came with."""
+        args = {}
+        if access_token:
+            args["access_token"] = access_token
+        if message:
+            args["message"] = message
+        url = order_sudo.access_url
+        return f"{url}?{urlencode(args)}" if args else url
+
+    # ------------------------------------------------------------
+    # New order: form, summary, approval
+    # ------------------------------------------------------------
+
+    def _service_order_companies(self):
+        companies = request.env.user.company_ids | request.website.company_id
+        return companies.sudo()
+
+    def _service_order_locations(self):
+        return (
+            request.env["service.location"]
+            .sudo()
+            .search(
+                [
+                    ("is_public", "=", True),
+                    ("company_id", "in", self._service_order_companies().ids),
+                ]
+            )
+        )
+
+    def _service_order_device_models(self):
+        return (
+            request.env["service.device.model"]
+            .sudo()
+            .search(
+                [("company_id", "in", [False, *self._service_order_companies().ids])]
+            )
+        )
+
+    def _service_order_service_items(self, partner):
+        return (
+            request.env["service.item"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "child_of", partner.commercial_partner_id.id),
+                    (
+                        "company_id",
+                        "in",
+                        [False, *self._service_order_companies().ids],
+                    ),
+                ]
+            )
+        )
+
+    def _service_order_request_types(self):
+        field = request.env["service.order"]._fields["request_type"]
+        return field._description_selection(request.env)
+
+    def _service_order_company(self, location_sudo=None):
+        if location_sudo:
+            return location_sudo.company_id
+        return request.website.company_id
+
+    def _service_order_all_tasks(self, partner, device_models):
+        """Questions that apply to the customer for any of the device models
+        (the form shows the ones of the chosen model)."""
+        return (
+            request.env["service.task"]
+            .sudo()
+            ._get_applicable_tasks(
+                partner, device_models, self._service_order_company(), portal=True
+            )
+        )
+
+    def _service_order_post_from_order(self, order_sudo):
+        """Form values (strings) of an existing draft."""
+        post = {
+            "service_item_id": str(order_sudo.service_item_id.id or ""),
+            "device_model_id": str(order_sudo.device_model_id.id or ""),
+            "serial_number": order_sudo.serial_number or "",
+            "device_description": order_sudo.device_description or "",
+            "problem_description": order_sudo.problem_description or "",
+            "request_type": order_sudo.request_type or "",
+            "location_id": str(order_sudo.location_id.id or ""),
+        }
+        for answer in order_sudo.answer_ids.filtered("filled_by_customer"):
+            key = f"task_{answer.task_id.id}"
+            answer_type = answer.task_id.answer_type
+            if answer_type == "text":
+                post[key] = answer.value_text or ""
+            elif answer_type == "boolean":
+                post[key] = answer.value_boolean or ""
+            elif answer_type == "number":
+                post[key] = answer.value_display or ""
+            elif answer_type == "selection":
+                post[key] = str(answer.value_option_id.id or "")
+            elif answer_type == "date":
+                post[key] = fields.Date.to_string(answer.value_date) or ""
+        return post
+
+    def _service_order_effective_model(self, partner, post):
+        """Device model chosen in the form: the service item's, or the one picked."""
+        item_id = _to_id(post.get("service_item_id"))
+        if item_id:
+            item = self._service_order_service_items(partner).filtered(
+                lambda i: i.id == item_id
+            )
+            if item:
+                return item.device_model_id
+        model_id = _to_id(post.get("device_model_id"))
+        return self._service_order_device_models().filtered(lambda m: m.id == model_id)
+
+    def _service_order_form_values(
+        self, partner, order_sudo=None, post=None, errors=None
+    ):
+        post = dict(post or {})
+        if "request_type" not in post:
+            post["request_type"] = "repair"
+        device_models = self._service_order_device_models()
+        tasks = self._service_order_all_tasks(partner, device_models)
+        effective_model = self._service_order_effective_model(partner, post)
+        service_items = self._service_order_service_items(partner)
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "page_name": "service_order_form",
+                "partner": partner,
+                "order": order_sudo,
+                "locations": self._service_order_locations(),
+                "device_models": device_models,
+                "service_items": service_items,
+                "request_types": self._service_order_request_types(),
+                "tasks": tasks,
+                "answers": {task.id: post.get(f"task_{task.id}", "") for task in tasks},
+                "visible_task_ids": set(
+                    self._service_order_task_filter(tasks, effective_model).ids
+                ),
+                "post": post,
+                "errors": errors or {},
+                "form_action": (
+                    f"/my/service-orders/{order_sudo.id}/edit"
+                    if order_sudo
+                    else "/my/service-orders/new"
+                ),
+            }
+        )
+        return values
+
+    @staticmethod
+    def _service_order_task_filter(tasks, device_model):
+        return tasks.filtered(
+            lambda t: not t.device_model_ids or device_model in t.device_model_ids
+        )
+
+    def _service_order_text(self, post, key, errors, required=False, label=None):
+        value = post.get(key)
+        value = value.strip() if isinstance(value, str) else ""
+        if required and not value:
+            errors[key] = request.env._("%s is required.", label)
+        max_length = FIELD_MAX_LENGTHS.get(key)
+        if max_length and len(value) > max_length:
+            errors[key] = request.env._("Use at most %s characters.", max_length)
+        return value
+
+    def _service_order_prepare_values(self, partner, post, errors):
+        """Values of the draft order from the whitelisted keys of the form."""
+        values = {}
+        item = request.env["service.item"]
+        item_raw = (post.get("service_item_id") or "").strip()
+        if item_raw:
+            item_id = _to_id(item_raw)
+            item = self._service_order_service_items(partner).filtered(
+                lambda i: i.id == item_id
+            )
+            if not item_id or not item:
+                errors["service_item_id"] = request.env._(
+                    "Choose one of your registered devices."
+                )
+        if item:
+            values.update(
+                service_item_id=item.id,
+                device_model_id=item.device_model_id.id,
+                serial_number=item.serial_number or False,
+            )
+        else:
+            values["service_item_id"] = False
+            model_raw = (post.get("device_model_id") or "").strip()
+            model_id = _to_id(model_raw)
+            model = self._service_order_device_models().filtered(
+                lambda m: m.id == model_id
+            )
+            if not model:
+                errors["device_model_id"] = (
+                    request.env._("Choose a device model from the list.")
+                    if model_raw
+                    else request.env._(
+                        "Choose your device model or one of your registered " "devices."
+                    )
+                )
+            values["device_model_id"] = model.id or False
+            values["serial_number"] = (
+                self._service_order_text(post, "serial_number", errors) or False
+            )
+        values["device_description"] = (
+            self._service_order_text(post, "device_description", errors) or False
+        )
+        values["problem_description"] = self._service_order_text(
+            post,
+            "problem_description",
+            errors,
+            required=True,
+            label=request.env._("The problem description"),
+        )
+        request_type = post.get("request_type")
+        if request_type not in dict(self._service_order_request_types()):
+            errors["request_type"] = request.env._("Choose a request type.")
+        else:
+            values["request_type"] = request_type
+        location_raw = (post.get("location_id") or "").strip()
+        location_id = _to_id(location_raw)
+        location = self._service_order_locations().filtered(
+            lambda loc: loc.id == location_id
+        )
+        if not location:
+            errors["location_id"] = request.env._(
+                "Choose one of the service locations of the list."
+            )
+        values["location_id"] = location.id or False
+        return values
+
+    def _service_order_parse_answer(self, task, raw, errors):
+        """Answer values of one question, or None if not answered."""
+        key = f"task_{task.id}"
+        raw = raw.strip() if isinstance(raw, str) else ""
+        if not raw:
+            if task.required_in_portal:
+                errors[key] = request.env._("This question needs an answer.")
+            return None
+        values = {"task_id": task.id}
+        if task.answer_type == "text":
+            if len(raw) > ANSWER_TEXT_MAX_LENGTH:
+                errors[key] = request.env._(
+                    "Use at most %s characters.", ANSWER_TEXT_MAX_LENGTH
+                )
+                return None
+            values["value_text"] = raw
+        elif task.answer_type == "boolean":
+            if raw not in ("yes", "no"):
+                errors[key] = request.env._("Answer yes or no.")
+                return None
+            values["value_boolean"] = raw
+        elif task.answer_type == "number":
+            try:
+                number = float(raw.replace(",", "."))
+            except ValueError:
+                number = None
+            if number is None or number != number or abs(number) >= 1e15:
+                errors[key] = request.env._("Enter a number, for example 12.5.")
+                return None
+            values["value_number"] = number
+        elif task.answer_type == "selection":
+            option_id = _to_id(raw)
+            option = task.option_ids.filtered(lambda o: o.id == option_id)
+            if not option:
+                errors[key] = request.env._("Choose one of the answers of the list.")
+                return None
+            values["value_option_id"] = option.id
+        elif task.answer_type == "date":
+            try:
+                date = fields.Date.to_date(raw)
+            except ValueError:
+                date = None
+            if not date or not 1900 <= date.year <= 2999:
+                errors[key] = request.env._("Enter a date (year-month-day).")
+                return None
+            values["value_date"] = date
+        return values
+
+    def _service_order_prepare_answers(self, partner, device_model, post, errors):
+        """Answers of the questions that apply to the customer and device model."""
+        tasks = (
+            request.env["service.task"]
+            .sudo()
+            ._get_applicable_tasks(
+                partner, device_model, self._service_order_company(), portal=True
+            )
+        )
+        answers = []
+        for task in tasks:
+            answer = self._service_order_parse_answer(
+                task, post.get(f"task_{task.id}"), errors
+            )
+            if answer:
+                answers.append(answer)
+        return answers
+
+    def _service_order_answer_commands(self, order_sudo, answers):
+        """Commands replacing the customer's answers of a draft."""
+        answer_fields = {
+            "value_text": False,
+            "value_boolean": False,
+            "value_number": 0.0,
+            "value_option_id": False,
+            "value_date": False,
+        }
+        existing = {}
+        if order_sudo:
+            existing = {
+                answer.task_id.id: answer
+                for answer in order_sudo.answer_ids.filtered("filled_by_customer")
+            }
+        commands = []
+        for answer_values in answers:
+            vals = dict(answer_fields, **answer_values)
+            answer = existing.pop(answer_values["task_id"], None)
+            if answer:
+                commands.append(Command.update(answer.id, vals))
+            else:
+                commands.append(Command.create(vals))
+        commands += [Command.unlink(answer.id) for answer in existing.values()]
+        return commands
+
+    def _service_order_save(self, partner, post, order_sudo=None):
+        """Create or update the draft; return (order_sudo, errors)."""
+        errors = {}
+        values = self._service_order_prepare_values(partner, post, errors)
+        device_model = (
+            request.env["service.device.model"]
+            .sudo()
+            .browse(values.get("device_model_id") or [])
+        )
+        answers = self._service_order_prepare_answers(
+            partner, device_model, post, errors
+        )
+        if errors:
+            return order_sudo, errors
+        location = request.env["service.location"].sudo().browse(values["location_id"])
+        values["answer_ids"] = self._service_order_answer_commands(order_sudo, answers)
+        Order = (
+            request.env["service.order"]
+            .sudo()
+            .with_context(mail_notify_force_send=False)
+        )
+        try:
+            if order_sudo:
+                order_sudo.write(values)
+            else:
+                values.update(
+                    partner_id=partner.id,
+                    company_id=self._service_order_company(location).id,
+                )
+                order_sudo = Order.create(values)
+        except (UserError, ValidationError) as error:
+            errors["_form"] = str(error)
+        return order_sudo, errors
+
+    def _service_order_render_form(
+        self, partner, order_sudo=None, post=None, errors=None
+    ):
+        values = self._service_order_form_values(
+            partner, order_sudo=order_sudo, post=post, errors=errors
+        )
+        return request.render("service_portal.portal_service_order_form", values)
+
+    def _service_order_form_post(self, kwargs):
+        """The posted form as a dict of strings (files and lists ignored)."""
+        return {
+            key: value
+            for key, value in kwargs.items()
+            if isinstance(value, str) and key != "csrf_token"
+        }
+
+    @http.route(
+        "/my/service-orders/new",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["GET", "POST"],
+    )
+    def portal_service_order_new(self, **kwargs):
+        partner = request.env.user.partner_id
+        if request.httprequest.method != "POST":
+            return self._service_order_render_form(partner)
+        post = self._service_order_form_post(kwargs)
+        order_sudo, errors = self._service_order_save(partner, post)
+        if errors:
+            return self._service_order_render_form(partner, None, post, errors)
+        return request.redirect(f"/my/service-orders/{order_sudo.id}/summary")
+
+    def _service_order_can_edit(self, order_sudo):
+        """The customer who created a draft may still change and approve it."""
+        user = request.env.user
+        return bool(
+            order_sudo.state == "draft"
+            and not user._is_public()
+            and order_sudo.partner_id == user.partner_id
+        )
+
+    def _service_order_get_draft(self, order_id):
+        """The logged-in customer's own draft (sudo), or None."""
+        order_sudo = self._service_order_check_access(order_id)
+        if order_sudo is None or not self._service_order_can_edit(order_sudo):
+            return None
+        return order_sudo
+
+    @http.route(
+        "/my/service-orders/<int:order_id>/edit",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["GET", "POST"],
+    )
+    def portal_service_order_edit(self, order_id, **kwargs):
+        order_sudo = self._service_order_get_draft(order_id)
+        if order_sudo is None:
+            return self._service_order_not_editable(order_id)
+        partner = request.env.user.partner_id
+        if request.httprequest.method != "POST":
+            post = self._service_order_post_from_order(order_sudo)
+            return self._service_order_render_form(partner, order_sudo, post)
+        post = self._service_order_form_post(kwargs)
+        order_sudo, errors = self._service_order_save(partner, post, order_sudo)
+        if errors:
+            return self._service_order_render_form(partner, order_sudo, post, errors)
+        return request.redirect(f"/my/service-orders/{order_sudo.id}/summary")
+
+    def _service_order_not_editable(self, order_id):
+        """A submitted order goes to its page; anything else to /my."""
+        order_sudo = self._service_order_check_access(order_id)
+        if order_sudo is None or request.env.user._is_public():
+            return request.redirect("/my")
+        return request.redirect(order_sudo.access_url)
+
+    def _service_order_summary_values(self, order_sudo, error=None):
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "page_name": "service_order_summary",
+                "order": order_sudo,
+                "answers": order_sudo.answer_ids.filtered(
+                    lambda a: a.filled_by_customer and a.is_answered
+                ),
+                "error": error,
+            }
+        )
+        return values
+
+    @http.route(
+        "/my/service-orders/<int:order_id>/summary",
+        type="http",
+        auth="user",
+        website=True,
+        readonly=True,
+    )
+    def portal_service_order_summary(self, order_id, **kwargs):
+        order_sudo = self._service_order_get_draft(order_id)
+        if order_sudo is None:
+            return self._service_order_not_editable(order_id)
+        values = self._service_order_summary_values(order_sudo)
+        return request.render("service_portal.portal_service_order_summary", values)
+
+    @http.route(
+        "/my/service-orders/<int:order_id>/approve",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_service_order_approve(self, order_id, **kwargs):
+        order_sudo = self._service_order_get_draft(order_id)
+        if order_sudo is None:
+            return self._service_order_not_editable(order_id)
+        try:
+            order_sudo.with_context(mail_notify_force_send=False).action_submit()
+        except (UserError, ValidationError) as error:
+            values = self._service_order_summary_values(order_sudo, error=str(error))
+            return request.render("service_portal.portal_service_order_summary", values)
+        return request.redirect(self._service_order_url(order_sudo, message="approved"))
