@@ -94,7 +94,7 @@ class Browser:
             if state == "complete":
                 break
             time.sleep(0.2)
-        time.sleep(1.5)  # let interactions and web fonts settle
+        time.sleep(4)  # let interactions and web fonts settle
 
     def evaluate(self, expression):
         result = self.send("Runtime.evaluate", expression=expression)
@@ -147,7 +147,12 @@ def main():
                 f"{json.dumps(options.password)};"
                 "document.querySelector('form.oe_login_form').submit();"
             )
-            time.sleep(3)
+            deadline = time.time() + 60
+            while browser.evaluate("location.pathname") == "/web/login":
+                if time.time() > deadline:
+                    raise SystemExit(f"Login as {options.login} failed")
+                time.sleep(0.5)
+            browser.goto(options.url + "/my")
         for page in options.pages:
             name, path = page.split("=", 1)
             browser.goto(options.url + path)
