@@ -159,6 +159,8 @@ class ServiceOrder(models.Model):
         "(company_id, name) WHERE name IS NOT NULL",
         "An order with this number already exists in this company.",
     )
+    # the public tracking page looks orders up by lower(name)
+    _name_lower_idx = models.Index("(lower(name))")
 
     @api.depends("service_item_id")
     def _compute_device(self):

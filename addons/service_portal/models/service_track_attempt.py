@@ -1,3 +1,4 @@
+import ipaddress
 import unicodedata
 from datetime import timedelta
 
@@ -41,7 +42,11 @@ class ServiceTrackAttempt(models.Model):
     _description = "Failed Service Order Tracking Attempt"
     _order = "id desc"
 
-    ip = fields.Char(string="Client Address", readonly=True)
+    ip = fields.Char(
+        string="Client Address",
+        readonly=True,
+        help="IPv4 address, or the /64 network of an IPv6 address.",
+    )
     order_number = fields.Char(
         readonly=True, help="Order number as typed, normalised (lower case)."
     )
@@ -61,6 +66,21 @@ class ServiceTrackAttempt(models.Model):
     @api.model
     def _normalize_last_name(self, last_name):
         return clean_track_input(last_name).casefold()
+
+    @api.model
+    def _normalize_ip(self, ip):
+        """The client key the per-address limit counts. An IPv6 client usually
+        holds a whole /64 network: count the network, not each address."""
+        ip = clean_track_input(ip)[:MAX_IP_LENGTH]
+        try:
+            address = ipaddress.ip_address(ip)
+            if address.version == 4:
+                return str(address)
+            if address.ipv4_mapped:
+                return str(address.ipv4_mapped)
+            return str(ipaddress.IPv6Network((int(address), 64), strict=False))
+        except ValueError:
+            return ip
 
     @api.model
     def _get_partner_last_name(self, partner):
@@ -99,7 +119,7 @@ class ServiceTrackAttempt(models.Model):
         limit_ip, limit_order, window = self._get_track_limits()
         since = Domain("create_date", ">=", fields.Datetime.now() - window)
         Attempt = self.sudo()
-        ip = (ip or "")[:MAX_IP_LENGTH]
+        ip = self._normalize_ip(ip)
         if Attempt.search_count(since & Domain("ip", "=", ip), limit=limit_ip) >= (
             limit_ip
         ):
@@ -119,7 +139,7 @@ class ServiceTrackAttempt(models.Model):
         (raising would roll the record back)."""
         number = self._normalize_order_number(order_number)[:MAX_ORDER_NUMBER_LENGTH]
         return self.sudo().create(
-            {"ip": (ip or "")[:MAX_IP_LENGTH], "order_number": number or False}
+            {"ip": self._normalize_ip(ip), "order_number": number or False}
         )
 
     @api.autovacuum

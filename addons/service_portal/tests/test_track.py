@@ -216,6 +216,34 @@ class TestServiceTrack(ServicePortalCommon):
         self.assertEqual(outcome, "found")
         self.assertEqual(values["status"], "In repair")
 
+    def test_client_address_normalisation(self):
+        normalize = self.Attempt._normalize_ip
+        self.assertEqual(normalize("192.0.2.10"), "192.0.2.10")
+        self.assertEqual(normalize(" 192.0.2.10 "), "192.0.2.10")
+        self.assertEqual(normalize("::ffff:192.0.2.10"), "192.0.2.10")
+        self.assertEqual(
+            normalize("2001:DB8:0:1:aaaa:bbbb:cccc:dddd"), "2001:db8:0:1::/64"
+        )
+        self.assertEqual(normalize("fe80::1%eth0"), "fe80::/64")
+        self.assertEqual(normalize("unix-socket"), "unix-socket")
+        self.assertEqual(normalize(None), "")
+        self.assertEqual(normalize("x" * 500), "x" * 64)
+
+    def test_limit_per_ipv6_network(self):
+        """An IPv6 client holds a whole /64: changing the address within it
+        does not escape the limit."""
+        self._set_limits(ip=2, order=100)
+        self.Attempt._track_order("2001:db8:0:1::1", "NOPE-1", "x")
+        self.Attempt._track_order("2001:db8:0:1::2", "NOPE-2", "x")
+        self.assertEqual(
+            self.Attempt._track_order("2001:db8:0:1::3", self.order.name, "Contoso")[0],
+            "blocked",
+        )
+        self.assertEqual(
+            self.Attempt._track_order("2001:db8:0:2::1", self.order.name, "Contoso")[0],
+            "found",
+        )
+
     def test_limit_per_order_number(self):
         self._set_limits(ip=100, order=2)
         # two addresses guess names of the same order (number typed differently)

@@ -221,6 +221,34 @@ class TestServiceTrackHttp(ServicePortalCommon, HttpCase):
         self.assertEqual(response.status_code, 200)
         self.assertIn("In repair", self._result_section(response).decode())
 
+    def test_query_count_does_not_grow(self):
+        """The look-up costs the same whatever the number of orders,
+        customers and logged failures."""
+        self.ICP.set_param("service_portal.track_limit_ip", 1000)
+        self.ICP.set_param("service_portal.track_limit_order", 1000)
+
+        def queries(number, last_name):
+            self.env.flush_all()
+            before = self.cr.sql_log_count
+            response = self._post(number, last_name)
+            self.env.flush_all()
+            self.assertEqual(response.status_code, 200)
+            return self.cr.sql_log_count - before
+
+        for __ in range(2):  # warm the caches
+            queries(self.order.name, "Privatperson")
+            queries("NOPE-1", "Nobody")
+        found = queries(self.order.name, "Privatperson")
+        missing = queries("NOPE-1", "Nobody")
+        self.assertGreater(found, 0, "the server's queries are counted")
+        Attempt = self.env["service.track.attempt"]
+        for i in range(20):
+            partner = self.env["res.partner"].create({"name": f"Extra Person{i}"})
+            self._create_order(partner=partner)
+            Attempt._log_track_failure(f"198.51.100.{i}", f"NOPE-{i}")
+        self.assertEqual(queries(self.order.name, "Privatperson"), found)
+        self.assertEqual(queries("NOPE-1", "Nobody"), missing)
+
     # -- SECURITY 6, 15 ---------------------------------------------------------------
 
     def test_csrf_required(self):
