@@ -8,6 +8,15 @@
     "website": "https://github.com/service-desk/odoo-service",
     "license": "LGPL-3",
     "depends": ["service_portal", "account", "resource"],
-    "data": [],
-    "demo": [],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/service_order_line_security.xml",
+        "security/service_loan_security.xml",
+        "views/service_order_views.xml",
+        "views/service_order_line_views.xml",
+        "views/service_loan_item_views.xml",
+    ],
+    "demo": [
+        "demo/service_order_demo.xml",
+    ],
 }

@@ -1,0 +1,385 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, LockError, UserError
+
+COVERAGE = [
+    ("none", "Not covered"),
+    ("warranty", "Warranty"),
+    ("contract", "Service contract"),
+]
+
+INVOICE_STATES = [
+    ("no", "Nothing to Invoice"),
+    ("to_invoice", "To Invoice"),
+    ("invoiced", "Invoiced"),
+]
+
+# Orders whose work can be invoiced (the device has been taken in).
+INVOICEABLE_STATES = ("confirmed", "in_progress", "ready", "done")
+
+
+class ServiceOrder(models.Model):
+    _inherit = "service.order"
+
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    line_ids = fields.One2many(
+        "service.order.line", "order_id", string="Parts and Labour", copy=True
+    )
+    fiscal_position_id = fields.Many2one(
+        "account.fiscal.position",
+        compute="_compute_fiscal_position_id",
+        store=True,
+        readonly=False,
+        check_company=True,
+        help="Maps the taxes and accounts of the invoice; taken from the customer.",
+    )
+    amount_untaxed = fields.Monetary(
+        string="Untaxed Amount", compute="_compute_amounts", store=True
+    )
+    amount_total = fields.Monetary(
+        string="Total", compute="_compute_amounts", store=True
+    )
+    cost_total = fields.Monetary(
+        string="Cost",
+        compute="_compute_cost_total",
+        store=True,
+        groups="service_portal.service_portal_group_user",
+        help="Cost of the parts and labour of the order (product cost × quantity).",
+    )
+    coverage = fields.Selection(
+        COVERAGE,
+        compute="_compute_coverage",
+        store=True,
+        index=True,
+        help="Work covered by the device's warranty or by a service contract is "
+        "not charged.",
+    )
+    invoice_ids = fields.Many2many(
+        "account.move",
+        "service_order_account_move_rel",
+        "order_id",
+        "move_id",
+        string="Invoices",
+        copy=False,
+        readonly=True,
+        groups="service_portal.service_portal_group_user",
+    )
+    invoice_count = fields.Integer(compute="_compute_invoice_count")
+    invoice_state = fields.Selection(
+        INVOICE_STATES,
+        string="Invoice Status",
+        compute="_compute_invoice_state",
+        store=True,
+        index=True,
+    )
+    loan_ids = fields.One2many(
+        "service.loan",
+        "order_id",
+        string="Loans",
+        groups="service_portal.service_portal_group_user",
+    )
+    loan_item_id = fields.Many2one(
+        "service.loan.item",
+        string="Loaner",
+        check_company=True,
+        copy=False,
+        tracking=True,
+        groups="service_portal.service_portal_group_user",
+        domain="[('state', '=', 'available'), "
+        "('device_model_id', '=', device_model_id)] "
+        "if device_model_id else [('state', '=', 'available')]",
+        help="Loaner device to lend to the customer while their own is in service: "
+        "available ones of the same model are offered.",
+    )
+    current_loan_id = fields.Many2one(
+        "service.loan",
+        compute="_compute_current_loan_id",
+        groups="service_portal.service_portal_group_user",
+    )
+
+    @api.depends("partner_id", "company_id")
+    def _compute_fiscal_position_id(self):
+        FiscalPosition = self.env["account.fiscal.position"]
+        for order in self:
+            if not order.partner_id:
+                order.fiscal_position_id = False
+                continue
+            order.fiscal_position_id = FiscalPosition.with_company(
+                order.company_id
+            )._get_fiscal_position(order._get_invoice_partner())
+
+    @api.depends("line_ids.price_subtotal", "line_ids.price_total")
+    def _compute_amounts(self):
+        for order in self:
+            order.amount_untaxed = sum(order.line_ids.mapped("price_subtotal"))
+            order.amount_total = sum(order.line_ids.mapped("price_total"))
+
+    @api.depends("line_ids.cost_amount")
+    def _compute_cost_total(self):
+        for order in self:
+            order.cost_total = sum(order.line_ids.mapped("cost_amount"))
+
+    @api.depends("service_item_id.warranty_end_date", "date_submitted")
+    def _compute_coverage(self):
+        for order in self:
+            order.coverage = order._get_coverage()
+
+    @api.depends("invoice_ids")
+    def _compute_invoice_count(self):
+        for order in self:
+            # service agents without accounting rights see the count too
+            order.invoice_count = len(order.sudo().invoice_ids)
+
+    @api.depends(
+        "invoice_ids.state", "line_ids.quantity", "line_ids.is_covered", "state"
+    )
+    def _compute_invoice_state(self):
+        for order in self:
+            order_sudo = order.sudo()
+            if order_sudo.invoice_ids.filtered(lambda m: m.state != "cancel"):
+                order.invoice_state = "invoiced"
+            elif order.state in INVOICEABLE_STATES and order._get_lines_to_charge():
+                order.invoice_state = "to_invoice"
+            else:
+                order.invoice_state = "no"
+
+    @api.depends("loan_ids.state")
+    def _compute_current_loan_id(self):
+        for order in self:
+            order.current_loan_id = order.loan_ids.filtered(
+                lambda loan: loan.state == "open"
+            )[:1]
+
+    # ------------------------------------------------------------
+    # Coverage
+    # ------------------------------------------------------------
+
+    def _get_coverage_date(self):
+        """The date coverage is judged on: the submission (or creation) date."""
+        self.ensure_one()
+        moment = self.date_submitted or self.create_date
+        if not moment:
+            return fields.Date.context_today(self)
+        return fields.Datetime.context_timestamp(self, moment).date()
+
+    def _get_coverage(self):
+        """Hook: ``warranty`` when the device is under warranty on the order
+        date; extensions add other kinds of coverage."""
+        self.ensure_one()
+        warranty_end = self.service_item_id.warranty_end_date
+        if warranty_end and warranty_end >= self._get_coverage_date():
+            return "warranty"
+        return "none"
+
+    def _get_coverage_label(self):
+        """Sentence shown on covered invoice lines and to the customer."""
+        self.ensure_one()
+        if self.coverage == "warranty":
+            return self.env._("Covered by warranty")
+        return ""
+
+    # ------------------------------------------------------------
+    # Lines
+    # ------------------------------------------------------------
+
+    def _check_lines_editable(self):
+        for order in self:
+            if order.sudo().invoice_state == "invoiced":
+                raise UserError(
+                    self.env._(
+                        "The service order %(order)s is invoiced: its parts and "
+                        "labour cannot change any more. Cancel the invoice first.",
+                        order=order.name,
+                    )
+                )
+            if order.state == "cancelled":
+                raise UserError(
+                    self.env._(
+                        "The service order %(order)s is cancelled: its parts and "
+                        "labour cannot change.",
+                        order=order.name,
+                    )
+                )
+
+    def _get_lines_to_charge(self):
+        """Lines the customer pays for (not covered, with a quantity)."""
+        self.ensure_one()
+        return self.line_ids.filtered(
+            lambda line: line.quantity and not line.is_covered
+        )
+
+    # ------------------------------------------------------------
+    # Invoicing
+    # ------------------------------------------------------------
+
+    def _check_invoice_rights(self):
+        """Invoicing is an accounting act: the service desk's right to change
+        orders is not enough, the user must also be allowed to create customer
+        invoices (Invoicing / Billing)."""
+        self._check_service_rights()
+        if not self.env.su and not self.env.user.has_group(
+            "account.group_account_invoice"
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only users allowed to create customer invoices (Invoicing: "
+                    "Billing) can invoice service orders. Ask your accountant."
+                )
+            )
+
+    def _get_invoice_partner(self):
+        self.ensure_one()
+        return self.env["res.partner"].browse(
+            self.partner_id.address_get(["invoice"])["invoice"]
+        )
+
+    def _get_invoice_journal(self):
+        self.ensure_one()
+        Journal = self.env["account.journal"].with_company(self.company_id)
+        journal = Journal.search(
+            [*Journal._check_company_domain(self.company_id), ("type", "=", "sale")],
+            limit=1,
+        )
+        if not journal:
+            raise UserError(
+                self.env._(
+                    "The company %(company)s has no sales journal: configure "
+                    "Invoicing before invoicing service orders.",
+                    company=self.company_id.name,
+                )
+            )
+        return journal
+
+    def _check_can_invoice(self):
+        for order in self:
+            order._check_state(INVOICEABLE_STATES, self.env._("invoice"))
+            if order.invoice_state == "invoiced":
+                raise UserError(
+                    self.env._(
+                        "The service order %(order)s is already invoiced.",
+                        order=order.name,
+                    )
+                )
+            if not order._get_lines_to_charge():
+                raise UserError(
+                    self.env._(
+                        "The service order %(order)s has nothing to invoice: add "
+                        "parts or labour that are not covered.",
+                        order=order.name,
+                    )
+                )
+
+    def _prepare_invoice(self):
+        """Values of the customer invoice of the order (hook for extensions)."""
+        self.ensure_one()
+        partner = self._get_invoice_partner().with_company(self.company_id)
+        return {
+            "move_type": "out_invoice",
+            "company_id": self.company_id.id,
+            "journal_id": self._get_invoice_journal().id,
+            "partner_id": partner.id,
+            "currency_id": self.currency_id.id,
+            "fiscal_position_id": self.fiscal_position_id.id,
+            "invoice_payment_term_id": partner.property_payment_term_id.id,
+            "invoice_origin": self.name,
+            "ref": self.name,
+            "invoice_user_id": self.user_id.id,
+            "invoice_line_ids": [],
+        }
+
+    def _get_lines_to_invoice(self):
+        self.ensure_one()
+        return self.line_ids.filtered("quantity")
+
+    def _create_invoices(self):
+        """Create one customer invoice per order, in one batch.
+
+        The orders are locked first: a second click or a concurrent request
+        waits for (or fails on) the lock, then sees the order invoiced."""
+        if not self:
+            return self.env["account.move"]
+        self.flush_model()
+        try:
+            self.lock_for_update(allow_referencing=True)
+        except LockError:
+            raise UserError(
+                self.env._(
+                    "These service orders are being invoiced by someone else. "
+                    "Reload them in a moment."
+                )
+            ) from None
+        self.invalidate_recordset(["invoice_state"])
+        self._check_can_invoice()
+        vals_list = []
+        for order in self:
+            values = order._prepare_invoice()
+            values["invoice_line_ids"] += [
+                fields.Command.create(line._prepare_invoice_line())
+                for line in order._get_lines_to_invoice()
+            ]
+            vals_list.append(values)
+        invoices = (
+            self.env["account.move"]
+            .with_context(default_move_type="out_invoice")
+            .create(vals_list)
+        )
+        for order, invoice in zip(self, invoices, strict=True):
+            order.sudo().invoice_ids = [fields.Command.link(invoice.id)]
+            invoice.message_post_with_source(
+                "mail.message_origin_link",
+                render_values={"self": invoice, "origin": order},
+                subtype_xmlid="mail.mt_note",
+            )
+        return invoices
+
+    # ------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------
+
+    def action_create_invoice(self):
+        """Create the customer invoice of each order (one per order)."""
+        self._check_invoice_rights()
+        invoices = self._create_invoices()
+        return self._get_invoice_action(invoices)
+
+    def action_view_invoices(self):
+        self._check_service_rights()
+        return self._get_invoice_action(self.invoice_ids)
+
+    def _get_invoice_action(self, invoices):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        if len(invoices) == 1:
+            action["views"] = [(self.env.ref("account.view_move_form").id, "form")]
+            action["res_id"] = invoices.id
+        else:
+            action["domain"] = [("id", "in", invoices.ids)]
+        action["context"] = {"default_move_type": "out_invoice", "create": False}
+        return action
+
+    def action_lend_loaner(self):
+        """Lend the loaner chosen on the order to the customer."""
+        self._check_service_rights()
+        self.ensure_one()
+        if not self.loan_item_id:
+            raise UserError(
+                self.env._(
+                    "Choose the loaner to lend on %(order)s first.", order=self.name
+                )
+            )
+        self.loan_item_id.action_lend(self.id)
+        return True
+
+    def action_return_loaner(self):
+        """The customer brought the loaner of the order back."""
+        self._check_service_rights()
+        for order in self:
+            if not order.current_loan_id:
+                raise UserError(
+                    self.env._(
+                        "No loaner of %(order)s is out: nothing to return.",
+                        order=order.name,
+                    )
+                )
+            order.current_loan_id.action_return()
+        return True
