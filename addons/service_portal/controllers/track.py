@@ -11,6 +11,10 @@ class ServiceTrack(http.Controller):
     """Public tracking page: an order number and the customer's last name
     give the status of one service order, nothing personal."""
 
+    def _service_track_readonly(self, rule, args):
+        """The form (GET) only reads: serve it on a read-only cursor."""
+        return request.httprequest.method == "GET"
+
     @http.route(
         "/service/track",
         type="http",
@@ -18,6 +22,7 @@ class ServiceTrack(http.Controller):
         website=True,
         methods=["GET", "POST"],
         sitemap=False,
+        readonly=_service_track_readonly,
     )
     def service_track(self, **post):
         if request.httprequest.method != "POST":
