@@ -1,3 +1,5 @@
 from . import test_order_invoicing
 from . import test_coverage
 from . import test_loan
+from . import test_contract
+from . import test_contract_invoicing

@@ -1,0 +1,727 @@
+import logging
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+from psycopg2 import IntegrityError
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import split_every
+
+_logger = logging.getLogger(__name__)
+
+CONTRACT_STATES = [
+    ("quote", "Quote"),
+    ("active", "Active"),
+    ("expired", "Expired"),
+    ("cancelled", "Cancelled"),
+]
+
+INVOICING_PERIODS = [
+    ("month", "Monthly"),
+    ("quarter", "Quarterly"),
+    ("half_year", "Half-yearly"),
+    ("year", "Yearly"),
+]
+
+# Length of an invoicing period in months.
+PERIOD_MONTHS = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}
+
+# Contracts invoiced per committed batch by the scheduled action.
+CRON_BATCH_SIZE = 50
+
+# Fields that define the invoicing schedule: frozen once a period is invoiced.
+SCHEDULE_FIELDS = ("date_start", "invoicing_period", "invoice_in_arrears")
+
+
+class ServiceContract(models.Model):
+    _name = "service.contract"
+    _description = "Service Contract"
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "date_start desc, id desc"
+    _check_company_auto = True
+    _rec_names_search = ["name", "partner_id"]
+
+    name = fields.Char(
+        string="Number",
+        required=True,
+        readonly=True,
+        copy=False,
+        index="trigram",
+        default=lambda self: self.env._("New"),
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    currency_id = fields.Many2one(
+        "res.currency",
+        compute="_compute_currency_id",
+        store=True,
+        readonly=False,
+        required=True,
+        precompute=True,
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+    )
+    commercial_partner_id = fields.Many2one(
+        related="partner_id.commercial_partner_id",
+        string="Customer Company",
+        store=True,
+        index=True,
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        tracking=True,
+        default=lambda self: self.env.user,
+        domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
+    )
+    state = fields.Selection(
+        CONTRACT_STATES,
+        string="Status",
+        required=True,
+        default="quote",
+        copy=False,
+        index=True,
+        tracking=True,
+        readonly=True,
+    )
+    date_start = fields.Date(
+        string="Start Date",
+        required=True,
+        tracking=True,
+        default=fields.Date.context_today,
+    )
+    date_end = fields.Date(
+        string="End Date",
+        tracking=True,
+        help="Last day covered by the contract. Leave empty for an open-ended "
+        "contract. No period is invoiced past this date: a shorter last period "
+        "is invoiced pro rata of its days.",
+    )
+    invoicing_period = fields.Selection(
+        INVOICING_PERIODS,
+        required=True,
+        default="month",
+        tracking=True,
+    )
+    invoice_in_arrears = fields.Boolean(
+        string="Invoice in Arrears",
+        tracking=True,
+        help="Invoice each period on its last day instead of on its first day.",
+    )
+    next_invoice_date = fields.Date(
+        compute="_compute_next_invoice_date",
+        store=True,
+        index=True,
+        help="Day on which the next period not invoiced yet becomes due.",
+    )
+    response_time_hours = fields.Float(
+        string="Response Time (Hours)",
+        tracking=True,
+        help="Time within which the service desk answers a request of the customer.",
+    )
+    resource_calendar_id = fields.Many2one(
+        "resource.calendar",
+        string="Service Hours",
+        check_company=True,
+        help="Working hours in which the service is given.",
+    )
+    payment_term_id = fields.Many2one(
+        "account.payment.term",
+        string="Payment Terms",
+        compute="_compute_payment_term_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        check_company=True,
+    )
+    fiscal_position_id = fields.Many2one(
+        "account.fiscal.position",
+        compute="_compute_fiscal_position_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        check_company=True,
+    )
+    journal_id = fields.Many2one(
+        "account.journal",
+        string="Invoicing Journal",
+        compute="_compute_journal_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        check_company=True,
+        domain="[('type', '=', 'sale')]",
+    )
+    line_ids = fields.One2many(
+        "service.contract.line", "contract_id", string="Covered Items", copy=True
+    )
+    amount_untaxed = fields.Monetary(
+        string="Price per Period",
+        compute="_compute_amount_untaxed",
+        store=True,
+        currency_field="currency_id",
+    )
+    period_ids = fields.One2many(
+        "service.contract.period",
+        "contract_id",
+        string="Invoiced Periods",
+        readonly=True,
+        copy=False,
+    )
+    invoice_ids = fields.One2many(
+        "account.move",
+        "service_contract_id",
+        string="Invoices",
+        readonly=True,
+        copy=False,
+    )
+    invoice_count = fields.Integer(compute="_compute_invoice_count")
+    previous_contract_id = fields.Many2one(
+        "service.contract",
+        string="Renewal Of",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        check_company=True,
+    )
+    renewal_ids = fields.One2many(
+        "service.contract",
+        "previous_contract_id",
+        string="Renewals",
+        readonly=True,
+        copy=False,
+    )
+    renewal_count = fields.Integer(compute="_compute_renewal_count")
+    date_accepted = fields.Datetime(string="Accepted On", readonly=True, copy=False)
+    cancel_reason = fields.Text(readonly=True, copy=False, tracking=True)
+    note = fields.Html(string="Terms and Conditions")
+    color = fields.Integer()
+
+    _date_end_after_start = models.Constraint(
+        "CHECK (date_end IS NULL OR date_end >= date_start)",
+        "The end date of a contract cannot be before its start date.",
+    )
+    _name_company_uniq = models.UniqueIndex(
+        "(company_id, name) WHERE name IS NOT NULL",
+        "A contract with this number already exists in this company.",
+    )
+
+    @api.depends("company_id")
+    def _compute_currency_id(self):
+        for contract in self:
+            contract.currency_id = contract.company_id.currency_id
+
+    @api.depends("partner_id", "company_id")
+    def _compute_payment_term_id(self):
+        for contract in self:
+            partner = contract.partner_id.with_company(contract.company_id)
+            contract.payment_term_id = partner.property_payment_term_id
+
+    @api.depends("partner_id", "company_id")
+    def _compute_fiscal_position_id(self):
+        for contract in self:
+            if not contract.partner_id:
+                contract.fiscal_position_id = False
+                continue
+            FiscalPosition = self.env["account.fiscal.position"].with_company(
+                contract.company_id
+            )
+            contract.fiscal_position_id = FiscalPosition._get_fiscal_position(
+                contract.partner_id
+            )
+
+    @api.depends("company_id")
+    def _compute_journal_id(self):
+        Journal = self.env["account.journal"]
+        for contract in self:
+            if contract.journal_id.company_id == contract.company_id:
+                continue
+            contract.journal_id = Journal.search(
+                [
+                    *Journal._check_company_domain(contract.company_id),
+                    ("type", "=", "sale"),
+                ],
+                limit=1,
+            )
+
+    @api.depends(
+        "state",
+        "date_start",
+        "date_end",
+        "invoicing_period",
+        "invoice_in_arrears",
+        "period_ids",
+    )
+    def _compute_next_invoice_date(self):
+        for contract in self:
+            period = contract.state != "cancelled" and contract._get_next_period()
+            contract.next_invoice_date = period["due_date"] if period else False
+
+    @api.depends("line_ids.price_subtotal")
+    def _compute_amount_untaxed(self):
+        for contract in self:
+            contract.amount_untaxed = sum(contract.line_ids.mapped("price_subtotal"))
+
+    @api.depends("invoice_ids")
+    def _compute_invoice_count(self):
+        for contract in self:
+            contract.invoice_count = len(contract.invoice_ids)
+
+    @api.depends("renewal_ids")
+    def _compute_renewal_count(self):
+        for contract in self:
+            contract.renewal_count = len(contract.renewal_ids)
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for contract in self:
+            contract.access_url = f"/my/service-contracts/{contract.id}"
+
+    @api.constrains("date_start", "date_end", "period_ids")
+    def _check_periods_within_dates(self):
+        for contract in self:
+            last = contract.period_ids.sorted("date_end")[-1:]
+            if last and contract.date_end and last.date_end > contract.date_end:
+                raise ValidationError(
+                    self.env._(
+                        "The contract %(contract)s is already invoiced until "
+                        "%(date)s: its end date cannot be earlier.",
+                        contract=contract.name,
+                        date=last.date_end,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if not vals.get("name") or vals["name"] == self.env._("New"):
+                company = (
+                    self.env["res.company"].browse(vals.get("company_id"))
+                    or self.env.company
+                )
+                vals["name"] = self.env["ir.sequence"].with_company(
+                    company
+                ).next_by_code("service.contract") or self.env._("New")
+        contracts = super().create(vals_list)
+        for contract in contracts:
+            contract.message_subscribe(partner_ids=contract.partner_id.ids)
+        return contracts
+
+    def write(self, vals):
+        for contract in self.filtered("period_ids"):
+            if contract._get_schedule_changes(vals):
+                raise UserError(
+                    self.env._(
+                        "The contract %(contract)s already has invoiced "
+                        "periods: its start date and invoicing schedule "
+                        "cannot change any more. Renew it instead.",
+                        contract=contract.name,
+                    )
+                )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_quote_or_cancelled(self):
+        for contract in self:
+            if contract.state not in ("quote", "cancelled") or contract.period_ids:
+                raise UserError(
+                    self.env._(
+                        "You can only delete quotes and cancelled contracts "
+                        "that were never invoiced (%(contract)s).",
+                        contract=contract.name,
+                    )
+                )
+
+    def _get_schedule_changes(self, vals):
+        """Names of the invoicing schedule fields that ``vals`` changes."""
+        self.ensure_one()
+        new_values = {field: vals[field] for field in SCHEDULE_FIELDS if field in vals}
+        if "date_start" in new_values:
+            new_values["date_start"] = fields.Date.to_date(new_values["date_start"])
+        if "invoice_in_arrears" in new_values:
+            new_values["invoice_in_arrears"] = bool(new_values["invoice_in_arrears"])
+        return [field for field, value in new_values.items() if self[field] != value]
+
+    def _track_subtype(self, init_values):
+        self.ensure_one()
+        if "state" in init_values and self.state == "active":
+            return self.env.ref("service_contracts.mt_service_contract_accepted")
+        return super()._track_subtype(init_values)
+
+    def _get_report_base_filename(self):
+        self.ensure_one()
+        return self.env._("Service Contract %s", self.name)
+
+    # ------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------
+
+    def _check_contract_rights(self):
+        """Public actions are callable over RPC: only service managers (or
+        the server itself, under sudo) manage contracts."""
+        if not self.env.su and not self.env.user.has_group(
+            "service_portal.service_portal_group_manager"
+        ):
+            raise AccessError(
+                self.env._("Only service managers can manage service contracts.")
+            )
+        self.check_access("write")
+
+    def _check_invoicing_rights(self):
+        """Invoices are created as the user: they need Odoo's billing rights."""
+        self._check_contract_rights()
+        if not self.env.su and not self.env.user.has_group(
+            "account.group_account_invoice"
+        ):
+            raise AccessError(
+                self.env._(
+                    "You need the Invoicing rights (Billing) to invoice service "
+                    "contracts."
+                )
+            )
+
+    def _check_state(self, allowed_states, action_label):
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        for contract in self:
+            if contract.state not in allowed_states:
+                raise UserError(
+                    self.env._(
+                        "The service contract %(contract)s is %(state)s: you "
+                        "cannot %(action)s it.",
+                        contract=contract.name,
+                        state=labels[contract.state],
+                        action=action_label,
+                    )
+                )
+
+    def action_accept(self):
+        """The customer accepts the quote: the contract becomes active."""
+        self._check_contract_rights()
+        self._check_state(("quote",), self.env._("accept"))
+        for contract in self:
+            if not contract.line_ids:
+                raise UserError(
+                    self.env._(
+                        "Add the covered items and their prices to %(contract)s "
+                        "before it is accepted.",
+                        contract=contract.name,
+                    )
+                )
+        self.write({"state": "active", "date_accepted": fields.Datetime.now()})
+        return True
+
+    def action_cancel(self, reason=None):
+        """Cancel a quote (declined) or an active contract. Periods already
+        invoiced stay invoiced; no further period is invoiced."""
+        self._check_contract_rights()
+        self._check_state(("quote", "active"), self.env._("cancel"))
+        vals = {"state": "cancelled"}
+        if reason:
+            vals["cancel_reason"] = reason
+        self.write(vals)
+        return True
+
+    def action_open_cancel_wizard(self):
+        self._check_contract_rights()
+        self._check_state(("quote", "active"), self.env._("cancel"))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Cancel Contract"),
+            "res_model": "service.contract.cancel",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_contract_ids": self.ids},
+        }
+
+    def action_renew(self):
+        """Copy the contract into a new quote for the term that follows it."""
+        self._check_contract_rights()
+        self._check_state(("active", "expired"), self.env._("renew"))
+        renewals = self.browse()
+        for contract in self:
+            if not contract.date_end:
+                raise UserError(
+                    self.env._(
+                        "The contract %(contract)s has no end date: there is "
+                        "nothing to renew.",
+                        contract=contract.name,
+                    )
+                )
+            if contract.renewal_ids.filtered(lambda c: c.state != "cancelled"):
+                raise UserError(
+                    self.env._(
+                        "The contract %(contract)s is already renewed.",
+                        contract=contract.name,
+                    )
+                )
+            renewals |= contract.copy(contract._prepare_renewal_values())
+        for renewal in renewals:
+            renewal.message_post_with_source(
+                "mail.message_origin_link",
+                render_values={"self": renewal, "origin": renewal.previous_contract_id},
+                subtype_xmlid="mail.mt_note",
+            )
+        if len(renewals) == 1:
+            return {
+                "type": "ir.actions.act_window",
+                "res_model": "service.contract",
+                "res_id": renewals.id,
+                "view_mode": "form",
+            }
+        return True
+
+    def _prepare_renewal_values(self):
+        self.ensure_one()
+        new_start = self.date_end + timedelta(days=1)
+        # same length of term, counted in months when the term is whole months
+        term = relativedelta(self.date_end + timedelta(days=1), self.date_start)
+        if not term.days:
+            new_end = new_start + term - timedelta(days=1)
+        else:
+            new_end = new_start + (self.date_end - self.date_start)
+        return {
+            "date_start": new_start,
+            "date_end": new_end,
+            "previous_contract_id": self.id,
+        }
+
+    def action_quotation_send(self):
+        """Open the composer with the quote e-mail (queued, not sent inline)."""
+        self._check_contract_rights()
+        self.ensure_one()
+        self._check_state(("quote",), self.env._("send"))
+        template = self.env.ref(
+            "service_contracts.mail_template_service_contract_quote",
+            raise_if_not_found=False,
+        )
+        self._portal_ensure_token()
+        return {
+            "type": "ir.actions.act_window",
+            "view_mode": "form",
+            "res_model": "mail.compose.message",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": "service.contract",
+                "default_res_ids": self.ids,
+                "default_template_id": template.id if template else False,
+                "default_composition_mode": "comment",
+                "default_email_layout_xmlid": "mail.mail_notification_light",
+                "mail_notify_force_send": False,
+                "force_email": True,
+            },
+        }
+
+    def action_invoice_now(self):
+        """Invoice the next period at once, even before it is due. The
+        scheduled action then continues with the period after it."""
+        self._check_invoicing_rights()
+        self._check_state(("active", "expired"), self.env._("invoice"))
+        moves = self.env["account.move"]
+        for contract in self:
+            if not contract._get_next_period():
+                raise UserError(
+                    self.env._(
+                        "Every period of %(contract)s is invoiced already.",
+                        contract=contract.name,
+                    )
+                )
+            try:
+                with self.env.cr.savepoint():
+                    moves |= contract.with_company(
+                        contract.company_id
+                    )._invoice_next_period()
+            except IntegrityError as error:
+                raise UserError(
+                    self.env._(
+                        "This period of %(contract)s was invoiced at the same "
+                        "moment by someone else. Reload the contract.",
+                        contract=contract.name,
+                    )
+                ) from error
+        return moves._get_records_action(name=self.env._("Invoices"))
+
+    def action_view_invoices(self):
+        self._check_contract_rights()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action["domain"] = [("service_contract_id", "in", self.ids)]
+        action["context"] = {
+            "default_move_type": "out_invoice",
+            "create": False,
+        }
+        if len(self.invoice_ids) == 1:
+            action["views"] = [(False, "form")]
+            action["res_id"] = self.invoice_ids.id
+        return action
+
+    def action_preview_contract(self):
+        """Open the contract as the customer sees it on the portal."""
+        self._check_contract_rights()
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_url",
+            "target": "self",
+            "url": self.get_portal_url(),
+        }
+
+    def action_view_renewals(self):
+        self._check_contract_rights()
+        return self.renewal_ids._get_records_action(name=self.env._("Renewals"))
+
+    # ------------------------------------------------------------
+    # Invoicing
+    # ------------------------------------------------------------
+
+    def _get_period_start(self, index):
+        """First day of the ``index``-th period (0-based), counted from the
+        start date so that month ends do not drift (31 Jan, 28 Feb, 31 Mar)."""
+        self.ensure_one()
+        months = PERIOD_MONTHS[self.invoicing_period]
+        return self.date_start + relativedelta(months=months * index)
+
+    def _get_next_period(self):
+        """The first period not invoiced yet, or ``None`` when every period
+        up to the end date is invoiced.
+
+        Returns a dict with ``index``, ``date_start``, ``date_end`` (capped at
+        the contract's end date), ``full_end`` (the end of a full period) and
+        ``due_date`` (first day in advance, last day in arrears)."""
+        self.ensure_one()
+        if not self.date_start or not self.invoicing_period:
+            return None
+        index = len(self.period_ids)
+        start = self._get_period_start(index)
+        if self.date_end and start > self.date_end:
+            return None
+        full_end = self._get_period_start(index + 1) - timedelta(days=1)
+        end = min(full_end, self.date_end) if self.date_end else full_end
+        return {
+            "index": index,
+            "date_start": start,
+            "date_end": end,
+            "full_end": full_end,
+            "due_date": end if self.invoice_in_arrears else start,
+        }
+
+    def _invoice_due_periods(self, today):
+        """Invoice, one invoice each, every period of the contract due on or
+        before ``today`` (catching up on past ones)."""
+        self.ensure_one()
+        moves = self.env["account.move"]
+        period = self._get_next_period()
+        while period and period["due_date"] <= today:
+            moves |= self._invoice_next_period()
+            period = self._get_next_period()
+        return moves
+
+    def _invoice_next_period(self):
+        """Record the next period in the ledger, then invoice it. The ledger's
+        unique index on (contract, period start) makes a second invoice of
+        the same period fail instead of being created."""
+        self.ensure_one()
+        period = self._get_next_period()
+        if not period:
+            return self.env["account.move"]
+        ledger = self.env["service.contract.period"].create(
+            {
+                "contract_id": self.id,
+                "sequence": period["index"],
+                "date_start": period["date_start"],
+                "date_end": period["date_end"],
+            }
+        )
+        move = self.env["account.move"].create(self._prepare_invoice_values(period))
+        move.action_post()
+        ledger.invoice_id = move
+        self.invalidate_recordset(["period_ids"])
+        return move
+
+    def _prepare_invoice_values(self, period):
+        self.ensure_one()
+        ratio = 1.0
+        if period["date_end"] < period["full_end"]:
+            full_days = (period["full_end"] - period["date_start"]).days + 1
+            days = (period["date_end"] - period["date_start"]).days + 1
+            ratio = days / full_days
+        return {
+            "move_type": "out_invoice",
+            "partner_id": self.partner_id.id,
+            "company_id": self.company_id.id,
+            "currency_id": self.currency_id.id,
+            "journal_id": self.journal_id.id,
+            "invoice_date": fields.Date.context_today(self),
+            "invoice_origin": self.name,
+            "invoice_payment_term_id": self.payment_term_id.id,
+            "fiscal_position_id": self.fiscal_position_id.id,
+            "invoice_user_id": self.user_id.id,
+            "service_contract_id": self.id,
+            "invoice_line_ids": [
+                fields.Command.create(line._prepare_invoice_line_values(period, ratio))
+                for line in self.line_ids
+            ],
+        }
+
+    @api.model
+    def _cron_invoice_contracts(self, batch_size=CRON_BATCH_SIZE):
+        """Invoice every due period of every running contract. Each contract
+        is invoiced in its own savepoint: a failing contract is logged and
+        retried on the next run without undoing the others; progress is
+        committed per batch."""
+        today = fields.Date.context_today(self)
+        contracts = self.search(
+            [
+                ("state", "in", ("active", "expired")),
+                ("next_invoice_date", "<=", today),
+            ],
+            order="next_invoice_date, id",
+        )
+        remaining = len(contracts)
+        for batch_ids in split_every(batch_size, contracts.ids):
+            for contract in self.browse(batch_ids):
+                try:
+                    with self.env.cr.savepoint():
+                        contract.with_company(contract.company_id)._invoice_due_periods(
+                            today
+                        )
+                except Exception:
+                    _logger.exception(
+                        "Service contract %s (id %s) could not be invoiced; "
+                        "it will be retried on the next run.",
+                        contract.name,
+                        contract.id,
+                    )
+            remaining -= len(batch_ids)
+            if not self.env["ir.cron"]._commit_progress(
+                len(batch_ids), remaining=remaining
+            ):
+                break
+
+    @api.model
+    def _cron_expire_contracts(self):
+        """Active contracts whose end date is past become expired (their last
+        periods are still invoiced when due, e.g. in arrears)."""
+        today = fields.Date.context_today(self)
+        contracts = self.search(
+            [("state", "=", "active"), ("date_end", "<", today)], order="id"
+        )
+        remaining = len(contracts)
+        for batch_ids in split_every(CRON_BATCH_SIZE, contracts.ids):
+            self.browse(batch_ids).write({"state": "expired"})
+            remaining -= len(batch_ids)
+            if not self.env["ir.cron"]._commit_progress(
+                len(batch_ids), remaining=remaining
+            ):
+                break
