@@ -20,12 +20,19 @@
         "data/mail_template_data.xml",
         "wizard/service_contract_cancel_views.xml",
         "views/service_contract_views.xml",
+        "views/service_contract_templates.xml",
         "views/service_order_views.xml",
         "views/service_order_line_views.xml",
         "views/service_loan_item_views.xml",
         "views/service_contracts_menus.xml",
     ],
     "demo": [
+        "demo/service_contract_demo.xml",
         "demo/service_order_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "service_contracts/static/tests/tours/service_contract_*.js",
+        ],
+    },
 }

@@ -31,6 +31,7 @@ class ServiceContractLine(models.Model):
         compute="_compute_device_model_id",
         store=True,
         readonly=False,
+        precompute=True,
         index="btree_not_null",
         help="Without a service item, every device of this model of the "
         "customer is covered.",

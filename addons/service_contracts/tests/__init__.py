@@ -3,3 +3,4 @@ from . import test_coverage
 from . import test_loan
 from . import test_contract
 from . import test_contract_invoicing
+from . import test_contract_portal
