@@ -1,8 +1,7 @@
 """Customer portal of the service desk: list, detail, new-order flow.
 
 Extensions (service_shipping, service_contracts) subclass ``ServicePortal``
-and extend the ``_service_order_*`` hooks; see the "Portal hook contract" in
-the README.
+and extend the ``_service_order_*`` hooks (documented in readme/USAGE.md).
 """
 
 import re
@@ -172,11 +171,9 @@ class ServicePortal(CustomerPortal):
         inputs = self._get_service_order_searchbar_inputs()
         if not isinstance(search_in, str) or search_in not in inputs:
             search_in = "all"
-        search = (
-            (search or "").strip()[:SEARCH_MAX_LENGTH]
-            if isinstance(search, str)
-            else ""
-        )
+        if not isinstance(search, str):
+            search = ""
+        search = search.replace("\x00", "").strip()[:SEARCH_MAX_LENGTH]
         scopes = self._get_service_order_scopes(partner)
         if scopes and (not isinstance(scope, str) or scope not in scopes):
             scope = "company"
@@ -229,7 +226,7 @@ class ServicePortal(CustomerPortal):
                 "default_url": url,
                 "searchbar_sortings": sortings,
                 "sortby": sortby,
-                "searchbar_filters": filters,
+                "service_filters": filters,
                 "filterby": filterby,
                 "searchbar_inputs": inputs,
                 "search_in": search_in,
@@ -305,6 +302,9 @@ class ServicePortal(CustomerPortal):
         for state, date in fallback.items():
             if date and state not in reached:
                 reached[state] = date
+        if reached.get("draft"):
+            # demo or imported orders: created after they were submitted
+            reached["draft"] = min(reached.values())
         labels = {}
         for state in (*TIMELINE_STATES, "cancelled"):
             labels[state] = (
@@ -847,7 +847,7 @@ class ServicePortal(CustomerPortal):
     def _service_order_form_post(self, kwargs):
         """The posted form as a dict of strings (files and lists ignored)."""
         return {
-            key: value
+            key: value.replace("\x00", "")
             for key, value in kwargs.items()
             if isinstance(value, str) and key != "csrf_token"
         }

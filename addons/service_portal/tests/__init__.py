@@ -8,3 +8,7 @@ from . import test_track_http
 from . import test_portal_common
 from . import test_portal_form
 from . import test_portal_pages
+from . import test_portal_security
+from . import test_portal_upload
+from . import test_portal_perf
+from . import test_portal_tours

@@ -51,7 +51,9 @@ class ServicePortalHttpCommon(ServicePortalCommon, HttpCase):
             data["csrf_token"] = self._csrf()
         elif csrf:
             data["csrf_token"] = csrf
-        return self.url_open(url, data=data, allow_redirects=False, **kwargs)
+        return self.url_open(
+            url, data=data, allow_redirects=False, method="POST", **kwargs
+        )
 
     def _get(self, url, **kwargs):
         return self.url_open(url, allow_redirects=False, **kwargs)

@@ -1,0 +1,72 @@
+from odoo.tests import tagged
+
+from .test_portal_common import ServicePortalHttpCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPortalPerformance(ServicePortalHttpCommon):
+    """Portal pages run a constant number of queries whatever the number of
+    orders: measured with 5 orders, asserted with 50."""
+
+    def _create_orders(self, count):
+        items = self.env["service.item"].create(
+            [
+                {
+                    "partner_id": self.customer.id,
+                    "device_model_id": self.model_laptop.id,
+                    "serial_number": f"ITEM-{i}",
+                }
+                for i in range(count)
+            ]
+        )
+        orders = self.env["service.order"].create(
+            [
+                {
+                    "partner_id": (self.customer if i % 2 else self.colleague).id,
+                    "service_item_id": item.id,
+                    "device_description": f"Device {i}",
+                    "problem_description": "Broken",
+                    "location_id": self.location.id,
+                    "user_id": self.user_service.id,
+                }
+                for i, item in enumerate(items)
+            ]
+        )
+        for order in orders:
+            order.answer_ids = [
+                (0, 0, {"task_id": self.task_water.id, "value_boolean": "no"})
+            ]
+        orders[::3].action_confirm()
+        return orders
+
+    def _query_count(self, url):
+        # warm the caches (templates, assets, routing), then measure
+        for _i in range(2):
+            self.assertEqual(self._get(url).status_code, 200)
+        self.env.flush_all()
+        start = self.cr.sql_log_count
+        self.assertEqual(self._get(url).status_code, 200)
+        return self.cr.sql_log_count - start
+
+    def test_list_and_detail_query_count(self):
+        self._login(self.portal_user)
+        orders = self._create_orders(5)
+        detail = orders[0]
+        detail.message_post(body="Hello", subtype_xmlid="mail.mt_comment")
+        urls = {
+            "list": "/my/service-orders?filterby=all",
+            "detail": f"/my/service-orders/{detail.id}",
+        }
+        counts = {name: self._query_count(url) for name, url in urls.items()}
+        self._create_orders(45)
+        for name, url in urls.items():
+            with self.subTest(page=name):
+                for _i in range(2):
+                    self._get(url)
+                self.env.flush_all()
+                with self.assertQueryCount(counts[name]):
+                    response = self._get(url)
+                self.assertEqual(response.status_code, 200)
+        # the list really shows the 50 orders
+        response = self._get(urls["list"])
+        self.assertEqual(response.text.count("o_service_order_row"), 50)
