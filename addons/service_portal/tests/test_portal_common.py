@@ -45,12 +45,12 @@ class ServicePortalHttpCommon(ServicePortalCommon, HttpCase):
         data.update(values)
         return data
 
-    def _post(self, url, data=None, csrf=True, **kwargs):
+    def _post(self, url, data=None, send_csrf=True, **kwargs):
         data = dict(data or {})
-        if csrf is True:
+        if send_csrf is True:  # None: no token at all
             data["csrf_token"] = self._csrf()
-        elif csrf:
-            data["csrf_token"] = csrf
+        elif send_csrf:
+            data["csrf_token"] = send_csrf
         return self.url_open(
             url, data=data, allow_redirects=False, method="POST", **kwargs
         )

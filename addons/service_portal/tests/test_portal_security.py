@@ -191,20 +191,24 @@ class TestPortalSecurity(ServicePortalHttpCommon):
     def test_csrf_and_methods(self):
         self._login(self.portal_user)
         before = self._orders(self.customer)
-        response = self._post("/my/service-orders/new", self._form_data(), csrf=False)
+        response = self._post(
+            "/my/service-orders/new", self._form_data(), send_csrf=None
+        )
         self.assertEqual(response.status_code, 400)
         response = self._post(
-            "/my/service-orders/new", self._form_data(), csrf="0" * 40 + "o9999999999"
+            "/my/service-orders/new",
+            self._form_data(),
+            send_csrf="0" * 40 + "o9999999999",
         )
         self.assertEqual(response.status_code, 400)
         self.assertEqual(self._orders(self.customer), before)
         order_id = self.order_alice.id
-        response = self._post(f"/my/service-orders/{order_id}/approve", csrf=False)
+        response = self._post(f"/my/service-orders/{order_id}/approve", send_csrf=None)
         self.assertEqual(response.status_code, 400)
         response = self._post(
             f"/my/service-orders/{order_id}/edit",
             self._form_data(problem_description="changed"),
-            csrf=False,
+            send_csrf=None,
         )
         self.assertEqual(response.status_code, 400)
         self.assertEqual(self.order_alice.state, "draft")

@@ -26,12 +26,12 @@ class TestPortalUpload(ServicePortalHttpCommon):
             [("res_model", "=", "service.order"), ("res_id", "=", order.id)]
         )
 
-    def _upload(self, order, files, csrf=True, access_token=None):
+    def _upload(self, order, files, send_csrf=True, access_token=None):
         data = {"access_token": access_token} if access_token else {}
         return self._post(
             f"/my/service-orders/{order.id}/attachments",
             data,
-            csrf=csrf,
+            send_csrf=send_csrf,
             files=[("attachment", f) for f in files],
         )
 
@@ -108,7 +108,7 @@ class TestPortalUpload(ServicePortalHttpCommon):
         )
         self._assert_redirect_home(response)
         self.assertFalse(self._attachments(self.order_oscar))
-        response = self._upload(self.order_alice, [("a.png", PNG)], csrf=False)
+        response = self._upload(self.order_alice, [("a.png", PNG)], send_csrf=None)
         self.assertEqual(response.status_code, 400)
         self.assertFalse(self._attachments(self.order_alice))
 
