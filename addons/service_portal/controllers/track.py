@@ -55,7 +55,10 @@ class ServiceTrack(http.Controller):
         if outcome == "blocked":
             window = Attempt._get_track_limits()[2]
             values["blocked"] = True
-            values["retry_minutes"] = int(window.total_seconds() // 60)
+            values["retry_message"] = request.env._(
+                "Please try again in %(minutes)s minutes.",
+                minutes=int(window.total_seconds() // 60),
+            )
             response = self._service_track_render(values, status=429)
             response.headers["Retry-After"] = str(int(window.total_seconds()))
             return response

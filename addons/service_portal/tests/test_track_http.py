@@ -190,6 +190,8 @@ class TestServiceTrackHttp(ServicePortalCommon, HttpCase):
         self.assertTrue(response.headers.get("Retry-After"))
         result = self._result_section(response).decode()
         self.assertIn("Too many unsuccessful attempts", result)
+        self.assertIn("Please try again in 60 minutes.", result)
+        self.assertEqual(response.headers["Retry-After"], "3600")
         self.assertNotIn("In repair", response.text)
         self.assertNotIn("Theo Tech", response.text)
         # the GET form is still served
