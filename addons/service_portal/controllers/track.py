@@ -5,6 +5,8 @@ from odoo.http import request
 from ..models.service_track_attempt import MAX_ORDER_NUMBER_LENGTH, clean_track_input
 
 TRACK_CAPTCHA_ACTION = "service_track"
+# The form is a few fields and a captcha token: larger bodies get a 413.
+TRACK_MAX_CONTENT_LENGTH = 64 * 1024
 
 
 class ServiceTrack(http.Controller):
@@ -23,6 +25,7 @@ class ServiceTrack(http.Controller):
         methods=["GET", "POST"],
         sitemap=False,
         readonly=_service_track_readonly,
+        max_content_length=TRACK_MAX_CONTENT_LENGTH,
     )
     def service_track(self, **post):
         if request.httprequest.method != "POST":
@@ -69,9 +72,7 @@ class ServiceTrack(http.Controller):
     def _service_track_echo(value, max_length):
         """What the visitor typed, without control characters, to fill the
         form again (QWeb escapes it)."""
-        return clean_track_input(
-            value[: max_length * 2] if isinstance(value, str) else ""
-        )[:max_length]
+        return clean_track_input(value, max_length)[:max_length]
 
     def _service_track_render(self, values=None, status=200):
         response = request.render(

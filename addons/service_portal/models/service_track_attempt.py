@@ -21,11 +21,14 @@ MAX_LAST_NAME_LENGTH = 128
 MAX_IP_LENGTH = 64
 
 
-def clean_track_input(value):
+def clean_track_input(value, max_length=None):
     """Unicode-normalised text without control or invisible characters
-    (NUL bytes would make PostgreSQL fail), surrounding spaces trimmed."""
+    (NUL bytes would make PostgreSQL fail), surrounding spaces trimmed.
+    With ``max_length``, only a bounded prefix of a huge value is cleaned."""
     if not isinstance(value, str):
         return ""
+    if max_length:
+        value = value[: max_length * 4]
     value = unicodedata.normalize("NFKC", value)
     return "".join(ch for ch in value if unicodedata.category(ch)[0] != "C").strip()
 
@@ -60,8 +63,11 @@ class ServiceTrackAttempt(models.Model):
 
     @api.model
     def _normalize_order_number(self, order_number):
-        """Order number compared case-insensitively, spaces around ignored."""
-        return clean_track_input(order_number).lower()
+        """Order number compared case-insensitively, spaces around ignored
+        (the key of the per-order-number limit, at most 64 characters)."""
+        return clean_track_input(order_number, MAX_ORDER_NUMBER_LENGTH).lower()[
+            :MAX_ORDER_NUMBER_LENGTH
+        ]
 
     @api.model
     def _normalize_last_name(self, last_name):
@@ -71,7 +77,7 @@ class ServiceTrackAttempt(models.Model):
     def _normalize_ip(self, ip):
         """The client key the per-address limit counts. An IPv6 client usually
         holds a whole /64 network: count the network, not each address."""
-        ip = clean_track_input(ip)[:MAX_IP_LENGTH]
+        ip = clean_track_input(ip, MAX_IP_LENGTH)[:MAX_IP_LENGTH]
         try:
             address = ipaddress.ip_address(ip)
             if address.version == 4:
@@ -124,7 +130,7 @@ class ServiceTrackAttempt(models.Model):
             limit_ip
         ):
             return True
-        number = self._normalize_order_number(order_number)[:MAX_ORDER_NUMBER_LENGTH]
+        number = self._normalize_order_number(order_number)
         return (
             bool(number)
             and Attempt.search_count(
@@ -137,7 +143,7 @@ class ServiceTrackAttempt(models.Model):
     def _log_track_failure(self, ip, order_number):
         """Record a failed look-up. The caller returns a response afterwards
         (raising would roll the record back)."""
-        number = self._normalize_order_number(order_number)[:MAX_ORDER_NUMBER_LENGTH]
+        number = self._normalize_order_number(order_number)
         return self.sudo().create(
             {"ip": self._normalize_ip(ip), "order_number": number or False}
         )
@@ -163,7 +169,15 @@ class ServiceTrackAttempt(models.Model):
         empty values never match. Returns a sudo record: callers only give
         out ``_get_track_values()``."""
         Order = self.env["service.order"].sudo()
-        number = self._normalize_order_number(order_number)
+        if (
+            not isinstance(order_number, str)
+            or not isinstance(last_name, str)
+            or len(order_number) > MAX_ORDER_NUMBER_LENGTH * 4
+            or len(last_name) > MAX_LAST_NAME_LENGTH * 4
+        ):
+            return Order
+        # not truncated: a longer number must not match its prefix
+        number = clean_track_input(order_number).lower()
         name = self._normalize_last_name(last_name)
         if (
             not number

@@ -117,6 +117,8 @@ class TestServiceTrack(ServicePortalCommon):
             ("", ""),
             ("%", "%"),
             (name, "Contoso" * 10000),
+            (name + " " * 1000 + "x", "Contoso"),  # no match on a prefix
+            (name + " " * 300, "Contoso" + "\u200b" * 1000),
             (name + " " * 100000 + "x", "Contoso"),
             ("x" * 1_000_000, "y" * 1_000_000),
             (name, "<script>alert(1)</script>"),
