@@ -1,4 +1,8 @@
+from unittest.mock import patch
+
 from odoo.tests import tagged
+
+from odoo.addons.service_portal.controllers.portal import ServicePortal
 
 from .test_portal_common import ServicePortalHttpCommon
 
@@ -87,3 +91,30 @@ class TestPortalPages(ServicePortalHttpCommon):
         response = self._get(f"/my/service-orders/{self.order_oscar.id}")
         self.assertIn(response.status_code, (302, 303))
         self.assertNotIn("SN-OSCAR", response.text)
+
+    def test_list_sort_and_pager(self):
+        orders = self.order_alice | self.order_bob
+        for i in range(3):
+            orders |= self._create_order(serial_number=f"SN-PAGE-{i}")
+        self._login(self.portal_user)
+        response = self._get("/my/service-orders?sortby=name")
+        body = response.text
+        positions = [body.index(f">{order.name}<") for order in orders]
+        # newest number first
+        self.assertEqual(positions, sorted(positions, reverse=True))
+        with patch.object(ServicePortal, "_items_per_page", 2):
+            response = self._get("/my/service-orders/page/2?sortby=name")
+            shown = orders.filtered(lambda o: f">{o.name}<" in response.text)
+            self.assertEqual(shown, orders.sorted("name", reverse=True)[2:4])
+            # the pager keeps the sort, the filter and the scope
+            self.assertIn(
+                "/my/service-orders/page/3?sortby=name&amp;filterby=open&amp;scope=company",
+                response.text,
+            )
+        response = self._get("/my/service-orders?sortby=state&filterby=all")
+        self.assertEqual(response.status_code, 200)
+        body = response.text
+        self.assertLess(
+            body.index(f">{self.order_done.name}<"),
+            body.index(f">{self.order_alice.name}<"),
+        )
