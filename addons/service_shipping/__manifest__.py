@@ -20,10 +20,14 @@
         "views/service_order_views.xml",
         "views/service_location_views.xml",
         "views/service_shipment_templates.xml",
+        "views/service_order_templates.xml",
         "views/service_shipping_menus.xml",
     ],
     "demo": ["demo/service_shipping_demo.xml"],
     "assets": {
+        "web.assets_frontend": [
+            "service_shipping/static/src/interactions/**/*",
+        ],
         "web.assets_tests": [
             "service_shipping/static/tests/tours/**/*",
         ],

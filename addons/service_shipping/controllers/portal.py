@@ -6,13 +6,14 @@ from odoo.fields import Domain
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import pager as portal_pager
-from odoo.addons.service_portal.controllers.portal import ServicePortal
+from odoo.addons.service_portal.controllers.portal import ServicePortal, _to_id
 
 # Ids above PostgreSQL's integer range would make the database fail.
 MAX_ID = 2**31 - 1
 MAX_PARCELS = 999
 MAX_WEIGHT = 100000.0
 MAX_TRACKING_LENGTH = 64
+MAX_CUSTOMER_REF_LENGTH = 64
 
 
 class ServiceShippingPortal(ServicePortal):
@@ -50,6 +51,52 @@ class ServiceShippingPortal(ServicePortal):
                 else 0
             )
         return values
+
+    # ------------------------------------------------------------
+    # New service order: shipping method and customer reference
+    # ------------------------------------------------------------
+
+    def _service_order_form_values(
+        self, partner, order_sudo=None, post=None, errors=None
+    ):
+        values = super()._service_order_form_values(
+            partner, order_sudo=order_sudo, post=post, errors=errors
+        )
+        values["location_carriers"] = {
+            location.id: location.carrier_ids for location in values["locations"]
+        }
+        return values
+
+    def _service_order_prepare_values(self, partner, post, errors):
+        values = super()._service_order_prepare_values(partner, post, errors)
+        location = (
+            request.env["service.location"].sudo().browse(values.get("location_id"))
+        )
+        carrier_raw = (post.get("carrier_id") or "").strip()
+        carrier_id = _to_id(carrier_raw)
+        if not carrier_raw:
+            values["carrier_id"] = False
+        elif location and carrier_id in location.carrier_ids.ids:
+            values["carrier_id"] = carrier_id
+        elif location:
+            errors["carrier_id"] = request.env._(
+                "Choose a shipping method that %s accepts, or bring the device "
+                "yourself.",
+                location.name,
+            )
+        ref = (post.get("customer_ref") or "").strip()
+        if len(ref) > MAX_CUSTOMER_REF_LENGTH:
+            errors["customer_ref"] = request.env._(
+                "Use at most %s characters.", MAX_CUSTOMER_REF_LENGTH
+            )
+        values["customer_ref"] = ref or False
+        return values
+
+    def _service_order_post_from_order(self, order_sudo):
+        post = super()._service_order_post_from_order(order_sudo)
+        post["carrier_id"] = str(order_sudo.carrier_id.id or "")
+        post["customer_ref"] = order_sudo.customer_ref or ""
+        return post
 
     # ------------------------------------------------------------
     # Helpers

@@ -140,6 +140,7 @@ class TestShippingPortal(HttpCase, ServiceShippingCommon):
             order = self._create_shippable_order(serial_number=f"RS-MORE-{index}")
             if index % 2:
                 self._create_shipment(order)
+        count_queries()  # caches cleared by the new records, warm them again
         self.assertEqual(count_queries(), few)
 
     # -- create --------------------------------------------------------------------
@@ -330,3 +331,70 @@ class TestShippingPortal(HttpCase, ServiceShippingCommon):
         self.assertRedirectsTo(response, "/my/shipments")
         self.assertEqual(shipment.state, "cancelled")
         self.assertTrue(self.order_1.is_shippable)
+
+    # -- new service order form: shipping method --------------------------------
+
+    def _new_order_post(self, **values):
+        data = {
+            "device_model_id": str(self.model_phone.id),
+            "serial_number": "FORM-1",
+            "problem_description": "Broken screen",
+            "request_type": "repair",
+            "location_id": str(self.location.id),
+        }
+        data.update(values)
+        return self._post("/my/service-orders/new", data)
+
+    def _new_orders(self):
+        return self.env["service.order"].search(
+            [("serial_number", "=", "FORM-1"), ("partner_id", "=", self.customer.id)]
+        )
+
+    def test_new_order_form_offers_shipping_methods(self):
+        self.authenticate(self.portal_user.login, self.portal_user.login)
+        response = self.url_open("/my/service-orders/new")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn('name="carrier_id"', response.text)
+        self.assertIn(f'data-location-id="{self.location.id}"', response.text)
+        self.assertIn(self.carrier_post.name, response.text)
+        # a method no public location accepts is not offered
+        self.assertNotIn(self.carrier_unused.name, response.text)
+
+    def test_new_order_keeps_shipping_method(self):
+        self.authenticate(self.portal_user.login, self.portal_user.login)
+        response = self._new_order_post(
+            carrier_id=str(self.carrier_post.id), customer_ref="T-42"
+        )
+        order = self._new_orders()
+        self.assertEqual(len(order), 1)
+        self.assertRedirectsTo(response, f"/my/service-orders/{order.id}/summary")
+        self.assertEqual(order.carrier_id, self.carrier_post)
+        self.assertEqual(order.customer_ref, "T-42")
+        summary = self.url_open(f"/my/service-orders/{order.id}/summary")
+        self.assertIn(self.carrier_post.name, summary.text)
+        edit = self.url_open(f"/my/service-orders/{order.id}/edit")
+        self.assertRegex(edit.text, rf'value="{self.carrier_post.id}"[^>]*selected')
+        # no method: the customer brings the device
+        response = self._new_order_post(serial_number="FORM-1")
+        self.assertEqual(len(self._new_orders()), 2)
+        self.assertFalse((self._new_orders() - order).carrier_id)
+
+    def test_new_order_refuses_other_shipping_methods(self):
+        self.authenticate(self.portal_user.login, self.portal_user.login)
+        for carrier_id in (
+            str(self.carrier_unused.id),  # accepted by no location
+            str(self.carrier_post.id) + "0",  # does not exist
+            str(2**40),
+            "abc",
+        ):
+            with self.subTest(carrier_id=carrier_id):
+                response = self._new_order_post(carrier_id=carrier_id)
+                self.assertEqual(response.status_code, 200)
+                self.assertIn('data-field="carrier_id"', response.text)
+        # the North Workshop only accepts the courier
+        response = self._new_order_post(
+            location_id=str(self.location_b.id), carrier_id=str(self.carrier_post.id)
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn('data-field="carrier_id"', response.text)
+        self.assertFalse(self._new_orders())
