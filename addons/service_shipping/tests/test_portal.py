@@ -1,4 +1,7 @@
+from unittest.mock import patch
 from urllib.parse import urlparse
+
+import psycopg2
 
 from odoo.http import Request
 from odoo.tests import HttpCase, tagged
@@ -196,6 +199,22 @@ class TestShippingPortal(HttpCase, ServiceShippingCommon):
         self.assertFalse(self._shipments())
         self.assertFalse(free_other.shipment_id)
         self.assertFalse(customer_order.shipment_id)
+
+    def test_create_database_refusal_is_a_message(self):
+        """If the database refuses the shipment (a concurrent request won),
+        the reseller gets a message, never an error 500."""
+        self._login_reseller()
+
+        def refuse(self_model, partner, orders, values=None):
+            raise psycopg2.errors.ForeignKeyViolation("refused")
+
+        with patch.object(
+            type(self.env["service.shipment"]), "_create_for_reseller", refuse
+        ):
+            response = self._create(self.order_1 | self.order_2)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("cannot be shipped together", response.text)
+        self.assertFalse(self._shipments())
 
     def test_create_mixed_groups_refused(self):
         self._login_reseller()
