@@ -59,6 +59,17 @@ class TestContractPortal(ServiceContractsCommon, HttpCase):
         # the customer reads the invoice in Odoo's own portal page
         self.assertIn("/my/invoices/", invoices[0].access_url)
 
+    def test_free_text_is_escaped(self):
+        self.quote.line_ids.name = "<script>alert('x')</script>"
+        response = self._get(
+            f"/my/service-contracts/{self.quote.id}", "sc_portal_alice"
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertNotIn("<script>alert('x')</script>", response.text)
+        self.assertIn("&lt;script&gt;", response.text)
+        response = self.url_open("/my/service-contracts")
+        self.assertNotIn("<script>alert('x')</script>", response.text)
+
     def test_other_customer_contract_redirects(self):
         self.authenticate("sc_portal_alice", "sc_portal_alice")
         for url in (
