@@ -25,6 +25,7 @@
         "views/service_order_line_views.xml",
         "views/service_loan_item_views.xml",
         "views/service_contracts_menus.xml",
+        "views/service_order_templates.xml",
     ],
     "demo": [
         "demo/service_contract_demo.xml",
