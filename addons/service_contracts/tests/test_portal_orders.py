@@ -2,6 +2,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.tests import tagged
 
 from odoo.addons.service_portal.tests.test_portal_common import ServicePortalHttpCommon
@@ -96,3 +97,45 @@ class TestOrderPortal(ServicePortalHttpCommon):
         response = self._get(response.headers["Location"])
         self.assertEqual(response.status_code, 200)
         self.assertNotIn("data-coverage", response.text)
+
+    @freeze_time("2030-03-02 10:00:00")
+    def test_summary_shows_contract_coverage_and_response_time(self):
+        contract = self.env["service.contract"].create(
+            {
+                "partner_id": self.customer_company.id,
+                "date_start": "2030-01-01",
+                "invoicing_period": "year",
+                "response_time_hours": 4,
+                "line_ids": [
+                    Command.create(
+                        {
+                            "product_id": self.env.ref(
+                                "service_contracts.product_service_contract"
+                            ).id,
+                            "name": "Laptop cover",
+                            "price_unit": 100.0,
+                            "device_model_id": self.model_laptop.id,
+                        }
+                    )
+                ],
+            }
+        )
+        contract.action_accept()
+        self._login(self.portal_user)
+        data = self._form_data(device_model_id=str(self.model_laptop.id))
+        response = self._post("/my/service-orders/new", data)
+        self.assertIn(response.status_code, (302, 303))
+        response = self._get(response.headers["Location"])
+        self.assertEqual(response.status_code, 200)
+        self.assertIn('data-coverage="contract"', response.text)
+        self.assertIn(contract.name, response.text)
+        self.assertRegex(
+            response.text, r'class="o_service_order_response_time"[^>]*>\s*4\s*<'
+        )
+        # after approval the order page says it too
+        order = self.env["service.order"].search(
+            [("partner_id", "=", self.customer.id)], order="id desc", limit=1
+        )
+        self.assertEqual(order.contract_id, contract)
+        response = self._get(f"/my/service-orders/{order.id}")
+        self.assertIn(f"Covered by contract {contract.name}", response.text)
