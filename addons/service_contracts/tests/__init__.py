@@ -6,3 +6,4 @@ from . import test_contract_invoicing
 from . import test_contract_portal
 from . import test_portal_orders
 from . import test_profit
+from . import test_order_external_api
