@@ -31,7 +31,7 @@ class ServiceContractProfitReport(models.Model):
         ],
     }
 
-    contract_id = fields.Many2one("service.contract", string="Contract", readonly=True)
+    contract_id = fields.Many2one("service.contract", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
