@@ -13,6 +13,7 @@
         "security/service_contracts_security.xml",
         "security/service_order_line_security.xml",
         "security/service_loan_security.xml",
+        "security/service_contract_profit_security.xml",
         "data/ir_sequence_data.xml",
         "data/ir_cron_data.xml",
         "data/product_data.xml",
@@ -25,6 +26,8 @@
         "views/service_order_line_views.xml",
         "views/service_loan_item_views.xml",
         "views/service_contracts_menus.xml",
+        "views/service_order_templates.xml",
+        "report/service_contract_profit_views.xml",
     ],
     "demo": [
         "demo/service_contract_demo.xml",

@@ -6,3 +6,4 @@ from . import service_contract
 from . import service_contract_line
 from . import service_contract_period
 from . import account_move
+from . import service_contract_profit

@@ -186,7 +186,8 @@ class ServiceContract(models.Model):
         readonly=True,
         copy=False,
     )
-    invoice_count = fields.Integer(compute="_compute_invoice_count")
+    # counted as superuser: service staff without accounting rights see the count
+    invoice_count = fields.Integer(compute="_compute_invoice_count", compute_sudo=True)
     previous_contract_id = fields.Many2one(
         "service.contract",
         string="Renewal Of",
@@ -524,24 +525,23 @@ class ServiceContract(models.Model):
         }
 
     def action_invoice_now(self):
-        """Invoice the next period at once, even before it is due. The
-        scheduled action then continues with the period after it."""
+        """Invoice at once every period that has started and is not invoiced
+        yet: the due ones the scheduled action has not reached yet and, for a
+        contract in arrears, the running period. Clicking twice invoices
+        nothing more; the scheduled action then goes on with later periods."""
         self._check_invoicing_rights()
         self._check_state(("active", "expired"), self.env._("invoice"))
+        today = fields.Date.context_today(self)
         moves = self.env["account.move"]
         for contract in self:
-            if not contract._get_next_period():
-                raise UserError(
-                    self.env._(
-                        "Every period of %(contract)s is invoiced already.",
-                        contract=contract.name,
-                    )
-                )
+            period = contract._get_next_period()
+            if not period or period["date_start"] > today:
+                raise UserError(contract._get_nothing_to_invoice_message(period))
             try:
                 with self.env.cr.savepoint():
                     moves |= contract.with_company(
                         contract.company_id
-                    )._invoice_next_period()
+                    )._invoice_started_periods(today)
             except IntegrityError as error:
                 raise UserError(
                     self.env._(
@@ -552,8 +552,28 @@ class ServiceContract(models.Model):
                 ) from error
         return moves._get_records_action(name=self.env._("Invoices"))
 
+    def _get_nothing_to_invoice_message(self, period):
+        self.ensure_one()
+        if not period:
+            return self.env._(
+                "Every period of %(contract)s is invoiced already.",
+                contract=self.name,
+            )
+        return self.env._(
+            "Nothing to invoice now on %(contract)s: the next period starts "
+            "on %(date)s.",
+            contract=self.name,
+            date=period["date_start"],
+        )
+
     def action_view_invoices(self):
-        self._check_contract_rights()
+        if not self.env.su and not self.env.user.has_groups(
+            "account.group_account_invoice,account.group_account_readonly"
+        ):
+            raise AccessError(
+                self.env._("You need the Invoicing rights to see the invoices.")
+            )
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "account.action_move_out_invoice_type"
         )
@@ -623,6 +643,16 @@ class ServiceContract(models.Model):
         moves = self.env["account.move"]
         period = self._get_next_period()
         while period and period["due_date"] <= today:
+            moves |= self._invoice_next_period()
+            period = self._get_next_period()
+        return moves
+
+    def _invoice_started_periods(self, today):
+        """Invoice every period that starts on or before ``today``."""
+        self.ensure_one()
+        moves = self.env["account.move"]
+        period = self._get_next_period()
+        while period and period["date_start"] <= today:
             moves |= self._invoice_next_period()
             period = self._get_next_period()
         return moves

@@ -31,6 +31,9 @@ class ServiceContractPeriod(models.Model):
         index="btree_not_null",
         ondelete="set null",
     )
+    # related fields read as superuser: visible to service staff without
+    # accounting rights
+    invoice_name = fields.Char(related="invoice_id.name", string="Invoice Number")
     invoice_state = fields.Selection(related="invoice_id.state", string="Status")
 
     _contract_period_uniq = models.UniqueIndex(

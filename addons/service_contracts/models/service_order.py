@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, LockError, UserError
+from odoo.fields import Domain
 
 COVERAGE = [
     ("none", "Not covered"),
@@ -44,6 +45,21 @@ class ServiceOrder(models.Model):
         store=True,
         groups="service_portal.service_portal_group_user",
         help="Cost of the parts and labour of the order (product cost × quantity).",
+    )
+    contract_id = fields.Many2one(
+        "service.contract",
+        string="Service Contract",
+        compute="_compute_contract_id",
+        store=True,
+        readonly=False,
+        index="btree_not_null",
+        tracking=True,
+        check_company=True,
+        domain="[('commercial_partner_id', '=', commercial_partner_id), "
+        "('state', '=', 'active')]",
+        help="The active contract of the customer that covers the device (or its "
+        "model) on the order date. Set when the order is created or its device "
+        "changes; the service desk can change it.",
     )
     coverage = fields.Selection(
         COVERAGE,
@@ -118,7 +134,22 @@ class ServiceOrder(models.Model):
         for order in self:
             order.cost_total = sum(order.line_ids.mapped("cost_amount"))
 
-    @api.depends("service_item_id.warranty_end_date", "date_submitted")
+    @api.depends(
+        "commercial_partner_id",
+        "service_item_id",
+        "device_model_id",
+        "date_submitted",
+        "company_id",
+    )
+    def _compute_contract_id(self):
+        for order in self:
+            if order.sudo().invoice_ids.filtered(lambda m: m.state != "cancel"):
+                # an invoiced order keeps the coverage it was invoiced with
+                order.contract_id = order.contract_id
+            else:
+                order.contract_id = order._find_covering_contract()
+
+    @api.depends("service_item_id.warranty_end_date", "date_submitted", "contract_id")
     def _compute_coverage(self):
         for order in self:
             order.coverage = order._get_coverage()
@@ -161,13 +192,47 @@ class ServiceOrder(models.Model):
             return fields.Date.context_today(self)
         return fields.Datetime.context_timestamp(self, moment).date()
 
+    def _find_covering_contract(self):
+        """The active contract of the customer whose lines cover the order's
+        service item (or, for lines without item, its device model) on the
+        order date."""
+        self.ensure_one()
+        if not self.commercial_partner_id or not (
+            self.service_item_id or self.device_model_id
+        ):
+            return self.env["service.contract"]
+        day = self._get_coverage_date()
+        device = Domain.FALSE
+        if self.service_item_id:
+            device |= Domain("service_item_id", "=", self.service_item_id.id)
+        if self.device_model_id:
+            device |= Domain("service_item_id", "=", False) & Domain(
+                "device_model_id", "=", self.device_model_id.id
+            )
+        contract_domain = (
+            Domain("state", "=", "active")
+            & Domain("commercial_partner_id", "=", self.commercial_partner_id.id)
+            & Domain("company_id", "=", self.company_id.id)
+            & Domain("date_start", "<=", day)
+            & (Domain("date_end", "=", False) | Domain("date_end", ">=", day))
+        )
+        lines = (
+            self.env["service.contract.line"]
+            .sudo()
+            .search(device & Domain("contract_id", "any", contract_domain))
+        )
+        contracts = lines.contract_id.sorted(lambda c: (c.date_start, c.id))
+        return self.env["service.contract"].browse(contracts[-1:].ids)
+
     def _get_coverage(self):
-        """Hook: ``warranty`` when the device is under warranty on the order
-        date; extensions add other kinds of coverage."""
+        """``warranty`` when the device is under warranty on the order date,
+        else ``contract`` when a service contract covers it."""
         self.ensure_one()
         warranty_end = self.service_item_id.warranty_end_date
         if warranty_end and warranty_end >= self._get_coverage_date():
             return "warranty"
+        if self.contract_id:
+            return "contract"
         return "none"
 
     def _get_coverage_label(self):
@@ -175,6 +240,11 @@ class ServiceOrder(models.Model):
         self.ensure_one()
         if self.coverage == "warranty":
             return self.env._("Covered by warranty")
+        if self.coverage == "contract":
+            return self.env._(
+                "Covered by contract %(contract)s",
+                contract=self.contract_id.sudo().name,
+            )
         return ""
 
     # ------------------------------------------------------------

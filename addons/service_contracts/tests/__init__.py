@@ -4,3 +4,6 @@ from . import test_loan
 from . import test_contract
 from . import test_contract_invoicing
 from . import test_contract_portal
+from . import test_portal_orders
+from . import test_profit
+from . import test_order_external_api

@@ -292,6 +292,30 @@ class TestContractAccess(ServiceContractsCommon):
             contract.action_invoice_now()
         self.assertFalse(contract.sudo().invoice_ids)
 
+    def test_form_without_accounting_rights(self):
+        """Service staff without accounting rights open an invoiced contract:
+        they see the invoice count and numbers, not the invoices themselves."""
+        with freeze_time("2026-02-10"):
+            self.contract_alice.action_accept()
+            self.contract_alice.action_invoice_now()
+        for user in (self.user_service, self.user_manager_no_billing):
+            with self.subTest(user=user.login):
+                form = Form(self.contract_alice.with_user(user))
+                self.assertEqual(form.state, "active")
+                self.assertEqual(len(form.period_ids), 2)
+                contract = self.contract_alice.with_user(user)
+                self.assertEqual(contract.invoice_count, 2)
+                self.assertEqual(
+                    contract.period_ids.mapped("invoice_name"),
+                    contract.sudo().invoice_ids.sorted("id").mapped("name"),
+                )
+                with self.assertRaises(AccessError):
+                    self.contract_alice.with_user(user).action_view_invoices()
+        action = self.contract_alice.with_user(
+            self.user_contract_manager
+        ).action_view_invoices()
+        self.assertEqual(action["res_model"], "account.move")
+
     def test_multi_company(self):
         company_b = self.env["res.company"].create({"name": "Contracts Company B"})
         contract_b = self.env["service.contract"].create(

@@ -220,34 +220,64 @@ class TestContractInvoicing(ServiceContractsCommon):
         self.assertEqual(len(also_good.invoice_ids), 2)
 
     def test_invoice_now_then_cron(self):
+        # in advance: the cron has not run yet this month
         contract = self._create_active_contract().with_user(self.user_contract_manager)
-        with freeze_time("2026-01-10"):
-            self._run_invoice_cron()
-            self.assertEqual(len(contract.invoice_ids), 1)
+        with freeze_time("2026-02-10"):
             action = contract.action_invoice_now()
             self.assertEqual(action["res_model"], "account.move")
-            self.assertEqual(len(contract.invoice_ids), 2)
             self.assertEqual(
-                self._labels(contract)[-1], "Repair cover — 2026-02-01 to 2026-02-28"
+                self._labels(contract),
+                [
+                    "Repair cover — 2026-01-01 to 2026-01-31",
+                    "Repair cover — 2026-02-01 to 2026-02-28",
+                ],
             )
             self.assertEqual(contract.next_invoice_date, date(2026, 3, 1))
-        with freeze_time("2026-02-01"):
+            # double click: nothing more to invoice, nothing created
+            with self.assertRaises(UserError):
+                contract.action_invoice_now()
             self._run_invoice_cron()
         self.assertEqual(len(contract.invoice_ids), 2)
         with freeze_time("2026-03-01"):
             self._run_invoice_cron()
+            self._run_invoice_cron()
         self.assertEqual(len(contract.invoice_ids), 3)
         self.assertEqual(len(contract.period_ids), 3)
+
+    def test_invoice_now_in_arrears(self):
+        """In arrears, "Invoice now" invoices the running period early; the
+        cron does not invoice it again at the period end."""
+        contract = self._create_active_contract(invoice_in_arrears=True)
+        with freeze_time("2026-01-10"):
+            self._run_invoice_cron()
+            self.assertFalse(contract.invoice_ids)
+            contract.with_user(self.user_contract_manager).action_invoice_now()
+            self.assertEqual(
+                self._labels(contract), ["Repair cover — 2026-01-01 to 2026-01-31"]
+            )
+            self.assertEqual(contract.next_invoice_date, date(2026, 2, 28))
+        with freeze_time("2026-01-31"):
+            self._run_invoice_cron()
+        self.assertEqual(len(contract.invoice_ids), 1)
+        with freeze_time("2026-02-28"):
+            self._run_invoice_cron()
+        self.assertEqual(len(contract.invoice_ids), 2)
+        self.assertEqual(len(contract.period_ids), 2)
 
     def test_invoice_now_refusals(self):
         quote = self._create_contract()
         with self.assertRaises(UserError):
             quote.action_invoice_now()
         ended = self._create_active_contract(date_end="2026-01-31")
-        ended.action_invoice_now()
-        with self.assertRaises(UserError):
+        with freeze_time("2026-03-01"):
             ended.action_invoice_now()
+            with self.assertRaises(UserError):
+                ended.action_invoice_now()
         self.assertEqual(len(ended.invoice_ids), 1)
+        future = self._create_active_contract(date_start="2026-04-01")
+        with freeze_time("2026-03-01"), self.assertRaises(UserError):
+            future.action_invoice_now()
+        self.assertFalse(future.invoice_ids)
         # the same period recorded meanwhile by another transaction (raw SQL:
         # this transaction's cache still sees no invoiced period)
         contract = self._create_active_contract()
@@ -258,7 +288,11 @@ class TestContractInvoicing(ServiceContractsCommon):
             "VALUES (%s, %s, 0, '2026-01-01', '2026-01-31')",
             [contract.id, contract.company_id.id],
         )
-        with self.assertRaises(UserError), mute_logger("odoo.sql_db"):
+        with (
+            freeze_time("2026-01-10"),
+            self.assertRaises(UserError),
+            mute_logger("odoo.sql_db"),
+        ):
             contract.action_invoice_now()
         self.env.invalidate_all()
         self.assertFalse(contract.invoice_ids)

@@ -1,5 +1,5 @@
 from odoo import Command, http
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, freeze_time, tagged
 from odoo.tools import mute_logger
 
 from .common import ServiceContractsCommon
@@ -14,8 +14,8 @@ class TestContractPortal(ServiceContractsCommon, HttpCase):
         cls.active = cls._create_active_contract(date_end="2026-12-31")
         cls.contract_oscar = cls._create_active_contract(partner=cls.other_customer)
         # two invoiced periods (January, February)
-        cls.active.action_invoice_now()
-        cls.active.action_invoice_now()
+        with freeze_time("2026-02-10"):
+            cls.active.action_invoice_now()
 
     def _get(self, url, login=None):
         if login:
@@ -58,6 +58,17 @@ class TestContractPortal(ServiceContractsCommon, HttpCase):
             self.assertIn(invoice.name, page.text)
         # the customer reads the invoice in Odoo's own portal page
         self.assertIn("/my/invoices/", invoices[0].access_url)
+
+    def test_free_text_is_escaped(self):
+        self.quote.line_ids.name = "<script>alert('x')</script>"
+        response = self._get(
+            f"/my/service-contracts/{self.quote.id}", "sc_portal_alice"
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertNotIn("<script>alert('x')</script>", response.text)
+        self.assertIn("&lt;script&gt;", response.text)
+        response = self.url_open("/my/service-contracts")
+        self.assertNotIn("<script>alert('x')</script>", response.text)
 
     def test_other_customer_contract_redirects(self):
         self.authenticate("sc_portal_alice", "sc_portal_alice")
@@ -140,8 +151,9 @@ class TestContractPortal(ServiceContractsCommon, HttpCase):
         self.authenticate("sc_portal_alice", "sc_portal_alice")
         self._count_queries("/my/service-contracts")  # warm up caches
         queries_2 = self._count_queries("/my/service-contracts")
-        for _i in range(5):
-            self._create_active_contract().action_invoice_now()
+        with freeze_time("2026-02-10"):
+            for _i in range(5):
+                self._create_active_contract().action_invoice_now()
         self._count_queries("/my/service-contracts")
         queries_7 = self._count_queries("/my/service-contracts")
         self.assertEqual(queries_2, queries_7)
@@ -151,8 +163,8 @@ class TestContractPortal(ServiceContractsCommon, HttpCase):
         url = f"/my/service-contracts/{self.active.id}"
         self._count_queries(url)
         queries_2 = self._count_queries(url)
-        for _i in range(3):
-            self.active.action_invoice_now()
+        with freeze_time("2026-05-10"):
+            self.active.action_invoice_now()  # March to May
         self.active.write(
             {
                 "line_ids": [
