@@ -42,7 +42,8 @@ def main(addons):
         for addon in addons:
             (ROOT / "addons" / addon / "i18n").mkdir(exist_ok=True)
         subprocess.run(
-            [*base, "i18n", "export", "-c", conf, "-d", db, "-l", "pot", *addons],
+            # modules before -l: -l takes one or more values
+            [*base, "i18n", "export", "-c", conf, "-d", db, *addons, "-l", "pot"],
             check=True,
         )
     finally:
