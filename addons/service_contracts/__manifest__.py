@@ -36,6 +36,7 @@
     "assets": {
         "web.assets_tests": [
             "service_contracts/static/tests/tours/service_contract_*.js",
+            "service_contracts/static/tests/tours/service_order_*.js",
         ],
     },
 }

@@ -152,7 +152,11 @@ class ServiceOrder(models.Model):
     @api.depends("service_item_id.warranty_end_date", "date_submitted", "contract_id")
     def _compute_coverage(self):
         for order in self:
-            order.coverage = order._get_coverage()
+            if order.sudo().invoice_ids.filtered(lambda m: m.state != "cancel"):
+                # an invoiced order keeps the coverage it was invoiced with
+                order.coverage = order.coverage or "none"
+            else:
+                order.coverage = order._get_coverage()
 
     @api.depends("invoice_ids")
     def _compute_invoice_count(self):

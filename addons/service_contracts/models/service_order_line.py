@@ -160,7 +160,11 @@ class ServiceOrderLine(models.Model):
     @api.depends("order_id.coverage")
     def _compute_is_covered(self):
         for line in self:
-            line.is_covered = line.order_id.coverage != "none"
+            if line.order_id.sudo().invoice_ids.filtered(lambda m: m.state != "cancel"):
+                # invoiced lines keep what they were invoiced with
+                line.is_covered = line.is_covered
+            else:
+                line.is_covered = line.order_id.coverage != "none"
 
     @api.depends("quantity", "price_unit", "tax_ids", "is_covered", "currency_id")
     def _compute_amounts(self):

@@ -7,3 +7,4 @@ from . import test_contract_portal
 from . import test_portal_orders
 from . import test_profit
 from . import test_order_external_api
+from . import test_contract_external_api

@@ -69,6 +69,16 @@ class TestCoverage(ServiceOrderCommon):
             self.item.warranty_end_date = date(2026, 6, 1)
             self.assertEqual(order.coverage, "none")
 
+    @freeze_time("2026-03-02 10:00:00")
+    def test_invoiced_order_keeps_its_coverage(self):
+        order = self._create_order_with_lines(service_item_id=self.item.id)
+        order.line_ids[0].is_covered = False
+        order.action_create_invoice()
+        self.item.warranty_end_date = date(2026, 1, 1)
+        self.assertEqual(order.coverage, "warranty")
+        self.assertTrue(order.line_ids[1].is_covered)
+        self.assertEqual(order.amount_untaxed, order.invoice_ids.amount_untaxed)
+
 
 @tagged("post_install", "-at_install")
 class TestContractCoverage(ServiceOrderCommon):

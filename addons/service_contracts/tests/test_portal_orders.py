@@ -139,3 +139,42 @@ class TestOrderPortal(ServicePortalHttpCommon):
         self.assertEqual(order.contract_id, contract)
         response = self._get(f"/my/service-orders/{order.id}")
         self.assertIn(f"Covered by contract {contract.name}", response.text)
+
+
+@tagged("post_install", "-at_install")
+class TestOrderPortalTours(ServicePortalHttpCommon):
+    """Browser tours: coverage on the summary, loaner on the order page."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["service.item"].create(
+            {
+                "partner_id": cls.customer.id,
+                "device_model_id": cls.model_phone.id,
+                "serial_number": "WARRANTY-SN-1",
+                "warranty_end_date": date(2099, 12, 31),
+            }
+        )
+
+    def test_summary_coverage_tour(self):
+        self.start_tour(
+            "/my/service-orders/new",
+            "service_order_coverage_tour",
+            login="sp_portal_alice",
+        )
+        order = self.env["service.order"].search(
+            [("serial_number", "=", "WARRANTY-SN-1")]
+        )
+        self.assertEqual(order.state, "submitted")
+        self.assertEqual(order.coverage, "warranty")
+
+    def test_loaner_tour(self):
+        order = self._create_order(serial_number="SN-LOANER-TOUR")
+        loaner = self.env["service.loan.item"].create(
+            {"name": "Loaner phone", "serial_number": "LOANER-SN-77"}
+        )
+        loaner.action_lend(order.id, date(2030, 3, 9))
+        self.start_tour(
+            "/my/service-orders", "service_order_loaner_tour", login="sp_portal_alice"
+        )
