@@ -24,7 +24,7 @@ demo-db: setup
 
 run: demo-db
 	$(PY) $$(cat build/odoo_src)/odoo-bin -c build/odoo.conf -d $(DB) \
-		--db-filter='^$(DB)$$' --http-port=$(PORT)
+		--db-filter='^$(DB)$$' --http-port=$(PORT) $(ARGS)
 
 test: setup
 	$(PY) tools/run_tests.py
