@@ -94,7 +94,7 @@ class Browser:
             if state == "complete":
                 break
             time.sleep(0.2)
-        time.sleep(4)  # let interactions and web fonts settle
+        time.sleep(8)  # let interactions and web fonts settle
 
     def evaluate(self, expression):
         result = self.send("Runtime.evaluate", expression=expression)
