@@ -37,7 +37,12 @@ SCHEDULE_FIELDS = ("date_start", "invoicing_period", "invoice_in_arrears")
 class ServiceContract(models.Model):
     _name = "service.contract"
     _description = "Service Contract"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "portal.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "service.state.mixin",
+    ]
     _order = "date_start desc, id desc"
     _check_company_auto = True
     _rec_names_search = ["name", "partner_id"]
@@ -391,20 +396,6 @@ class ServiceContract(models.Model):
                     "contracts."
                 )
             )
-
-    def _check_state(self, allowed_states, action_label):
-        labels = dict(self._fields["state"]._description_selection(self.env))
-        for contract in self:
-            if contract.state not in allowed_states:
-                raise UserError(
-                    self.env._(
-                        "The service contract %(contract)s is %(state)s: you "
-                        "cannot %(action)s it.",
-                        contract=contract.name,
-                        state=labels[contract.state],
-                        action=action_label,
-                    )
-                )
 
     def action_accept(self):
         """The customer accepts the quote: the contract becomes active."""

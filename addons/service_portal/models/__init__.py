@@ -4,6 +4,7 @@ from . import service_location
 from . import service_item
 from . import service_task
 from . import service_task_option
+from . import service_state_mixin
 from . import service_order
 from . import service_order_answer
 from . import service_track_attempt

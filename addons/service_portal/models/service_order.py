@@ -38,7 +38,12 @@ STATE_TEMPLATES = {
 class ServiceOrder(models.Model):
     _name = "service.order"
     _description = "Service Order"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "portal.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "service.state.mixin",
+    ]
     _order = "priority desc, id desc"
     _check_company_auto = True
     _rec_names_search = ["name", "serial_number", "device_description"]
@@ -264,21 +269,6 @@ class ServiceOrder(models.Model):
                 self.env._("Only the service desk can change service orders.")
             )
         self.check_access("write")
-
-    def _check_state(self, allowed_states, action_label):
-        for order in self:
-            if order.state not in allowed_states:
-                raise UserError(
-                    self.env._(
-                        "The service order %(order)s is %(state)s: you cannot "
-                        "%(action)s it.",
-                        order=order.name,
-                        state=dict(
-                            self._fields["state"]._description_selection(self.env)
-                        )[order.state],
-                        action=action_label,
-                    )
-                )
 
     def _get_missing_required_tasks(self):
         """Questions required in the portal that have no answer yet."""

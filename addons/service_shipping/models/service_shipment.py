@@ -21,7 +21,7 @@ OPEN_SHIPMENT_STATES = ("draft", "confirmed")
 class ServiceShipment(models.Model):
     _name = "service.shipment"
     _description = "Service Shipment"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "service.state.mixin"]
     _order = "id desc"
     _check_company_auto = True
 
@@ -247,20 +247,6 @@ class ServiceShipment(models.Model):
         ):
             raise AccessError(self.env._("Only the service desk can change shipments."))
         self.check_access("write")
-
-    def _check_state(self, allowed_states, action_label):
-        labels = dict(self._fields["state"]._description_selection(self.env))
-        for shipment in self:
-            if shipment.state not in allowed_states:
-                raise UserError(
-                    self.env._(
-                        "The shipment %(shipment)s is %(state)s: you cannot "
-                        "%(action)s it.",
-                        shipment=shipment.name,
-                        state=labels[shipment.state],
-                        action=action_label,
-                    )
-                )
 
     def action_confirm(self):
         """The reseller has packed the devices: ready for pickup."""
