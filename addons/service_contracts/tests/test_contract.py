@@ -1,4 +1,3 @@
-import inspect
 from datetime import date
 
 from psycopg2 import IntegrityError
@@ -7,6 +6,11 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, freeze_time, new_test_user, tagged
 from odoo.tools import mute_logger
+
+from odoo.addons.service_portal.tests.portal_rpc import (
+    call_is_refused,
+    public_methods,
+)
 
 from .common import ServiceContractsCommon
 
@@ -19,17 +23,6 @@ CONTRACT_MODELS = [
     "service.contract.cancel",
     "account.move",
 ]
-
-
-def _public_methods_of_addon(model, addon_prefix):
-    names = set()
-    for cls in type(model).__mro__:
-        if not getattr(cls, "__module__", "").startswith(addon_prefix):
-            continue
-        for name, member in vars(cls).items():
-            if not name.startswith("_") and inspect.isfunction(member):
-                names.add(name)
-    return names
 
 
 @tagged("post_install", "-at_install")
@@ -230,36 +223,18 @@ class TestContractAccess(ServiceContractsCommon):
         checked = 0
         for model_name in CONTRACT_MODELS:
             record = records[model_name].with_user(self.portal_user)
-            methods = _public_methods_of_addon(record, "odoo.addons.service_contracts")
+            methods = public_methods(record, "odoo.addons.service_contracts")
             for method in sorted(methods):
                 if (model_name, method) in PORTAL_ALLOWED_METHODS:
                     continue
                 checked += 1
                 with self.subTest(model=model_name, method=method):
                     self.assertTrue(
-                        self._call_is_refused(record, method),
+                        call_is_refused(self.cr, record, method, record.id),
                         f"{model_name}.{method}() did not refuse a portal user",
                     )
         self.assertGreaterEqual(checked, 9)
         self.assertEqual(self.contract_alice.state, "active")
-
-    def _call_is_refused(self, record, method):
-        func = getattr(record, method)
-        required = [
-            p
-            for p in inspect.signature(func).parameters.values()
-            if p.default is p.empty
-            and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-        ]
-        args = [{}] if method == "create" else [record.id] * len(required)
-        try:
-            with self.cr.savepoint():
-                func(*args)
-        except AccessError:
-            return True
-        except Exception:  # noqa: BLE001 - any other outcome is a failure
-            return False
-        return False
 
     def test_service_user_reads_only(self):
         Contract = self.env["service.contract"].with_user(self.user_service)

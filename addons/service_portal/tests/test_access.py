@@ -1,10 +1,9 @@
-import inspect
-
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from .common import ServicePortalCommon
+from .portal_rpc import call_is_refused, public_methods
 
 # Public methods of our models that portal users may call (none today).
 PORTAL_ALLOWED_METHODS = set()
@@ -18,20 +17,6 @@ OUR_MODELS = [
     "service.task.option",
     "res.partner",
 ]
-
-
-def _public_methods_of_addon(model, addon_prefixes):
-    """Public methods that addons in ``addon_prefixes`` define on ``model``."""
-    names = set()
-    for cls in type(model).__mro__:
-        module = getattr(cls, "__module__", "")
-        if not any(module.startswith(prefix) for prefix in addon_prefixes):
-            continue
-        for name, member in vars(cls).items():
-            if name.startswith("_") or not inspect.isfunction(member):
-                continue
-            names.add(name)
-    return names
 
 
 @tagged("post_install", "-at_install")
@@ -101,36 +86,17 @@ class TestServiceAccess(ServicePortalCommon):
         checked = 0
         for model_name in OUR_MODELS:
             record = records[model_name].with_user(self.portal_user)
-            for method in sorted(_public_methods_of_addon(record, prefixes)):
+            for method in sorted(public_methods(record, prefixes)):
                 if (model_name, method) in PORTAL_ALLOWED_METHODS:
                     continue
                 checked += 1
                 with self.subTest(model=model_name, method=method):
                     self.assertTrue(
-                        self._call_is_refused(record, method),
+                        call_is_refused(self.cr, record, method, self.order_alice.id),
                         f"{model_name}.{method}() did not refuse a portal user",
                     )
         self.assertGreater(checked, 8)
         self.assertEqual(self.order_alice.state, "draft")
-
-    def _call_is_refused(self, record, method):
-        """Call ``method`` like an RPC client would; True if AccessError."""
-        func = getattr(record, method)
-        required = [
-            p
-            for p in inspect.signature(func).parameters.values()
-            if p.default is p.empty
-            and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-        ]
-        args = [{}] if method == "create" else [self.order_alice.id] * len(required)
-        try:
-            with self.cr.savepoint():
-                func(*args)
-        except AccessError:
-            return True
-        except Exception:  # noqa: BLE001 - any other outcome is a failure
-            return False
-        return False
 
     def test_portal_cannot_call_public_methods_over_rpc(self):
         with self.assertRaises(AccessError):

@@ -1,24 +1,16 @@
-import inspect
-
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
+
+from odoo.addons.service_portal.tests.portal_rpc import (
+    call_is_refused,
+    public_methods,
+)
 
 from .common import ServiceShippingCommon
 
 # Public methods that service_shipping defines and portal users may call.
 PORTAL_ALLOWED_METHODS = set()
-
-
-def _public_methods_of_addon(model, prefix):
-    names = set()
-    for cls in type(model).__mro__:
-        if not getattr(cls, "__module__", "").startswith(prefix):
-            continue
-        for name, member in vars(cls).items():
-            if not name.startswith("_") and inspect.isfunction(member):
-                names.add(name)
-    return names
 
 
 @tagged("post_install", "-at_install")
@@ -91,37 +83,19 @@ class TestShipmentAccess(ServiceShippingCommon):
         checked = 0
         for model_name, record in records.items():
             record = record.with_user(self.portal_reseller)
-            methods = _public_methods_of_addon(record, "odoo.addons.service_shipping")
+            methods = public_methods(record, "odoo.addons.service_shipping")
             for method in sorted(methods):
                 if (model_name, method) in PORTAL_ALLOWED_METHODS:
                     continue
                 checked += 1
                 with self.subTest(model=model_name, method=method):
                     self.assertTrue(
-                        self._call_is_refused(record, method),
+                        call_is_refused(self.cr, record, method, record.id),
                         f"{model_name}.{method}() did not refuse a portal user",
                     )
         self.assertGreaterEqual(checked, 8)
         self.assertEqual(self.shipment.state, "draft")
         self.assertEqual(self.order_1.state, "confirmed")
-
-    def _call_is_refused(self, record, method):
-        func = getattr(record, method)
-        required = [
-            p
-            for p in inspect.signature(func).parameters.values()
-            if p.default is p.empty
-            and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-        ]
-        args = [{}] if method == "create" else [record.id] * len(required)
-        try:
-            with self.cr.savepoint():
-                func(*args)
-        except AccessError:
-            return True
-        except Exception:  # noqa: BLE001 - any other outcome is a failure
-            return False
-        return False
 
     # -- back office ----------------------------------------------------------
 
