@@ -255,6 +255,30 @@ class TestServiceShipment(ServiceShippingCommon):
         with self.assertRaisesRegex(UserError, "cannot cancel"):
             shipment.action_cancel()
 
+    def test_ten_devices_in_one_shipment(self):
+        """The issue's acceptance case: ten devices, one packing list, one
+        label, received in one go."""
+        orders = self.env["service.order"]
+        for index in range(10):
+            orders |= self._create_shippable_order(serial_number=f"TEN-{index:02d}")
+        shipment = self._create_shipment(orders, parcel_count=2, weight=6.5)
+        shipment.with_user(self.user_service).action_confirm()
+        self.assertEqual(len(shipment.order_ids), 10)
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(
+                "service_shipping.service_shipment_action_report_packing_list",
+                shipment.ids,
+            )[0]
+            .decode()
+        )
+        for order in orders:
+            self.assertIn(order.name, html)
+            self.assertIn(order.serial_number, html)
+        shipment.with_user(self.user_service).action_receive()
+        self.assertEqual(orders.mapped("state"), ["in_progress"] * 10)
+        self.assertIn("10 device(s) moved on", self._message_bodies(shipment))
+
     def test_cancel_makes_orders_shippable_again(self):
         for confirm in (False, True):
             with self.subTest(confirm=confirm):
