@@ -532,7 +532,7 @@ class ServiceContract(models.Model):
                 with self.env.cr.savepoint():
                     moves |= contract.with_company(
                         contract.company_id
-                    )._invoice_started_periods(today)
+                    )._invoice_periods_until(today, "date_start")
             except IntegrityError as error:
                 raise UserError(
                     self.env._(
@@ -627,35 +627,24 @@ class ServiceContract(models.Model):
             "due_date": end if self.invoice_in_arrears else start,
         }
 
-    def _invoice_due_periods(self, today):
-        """Invoice, one invoice each, every period of the contract due on or
-        before ``today`` (catching up on past ones)."""
+    def _invoice_periods_until(self, today, date_key="due_date"):
+        """Invoice, one invoice each, every next period whose ``date_key``
+        (``due_date`` for the cron, ``date_start`` for "Invoice Now") is on or
+        before ``today``, catching up on past ones."""
         self.ensure_one()
         moves = self.env["account.move"]
         period = self._get_next_period()
-        while period and period["due_date"] <= today:
-            moves |= self._invoice_next_period()
+        while period and period[date_key] <= today:
+            moves |= self._invoice_period(period)
             period = self._get_next_period()
         return moves
 
-    def _invoice_started_periods(self, today):
-        """Invoice every period that starts on or before ``today``."""
+    def _invoice_period(self, period):
+        """Record ``period`` (from ``_get_next_period``) in the ledger, then
+        invoice it. The ledger's unique index on (contract, period start)
+        makes a second invoice of the same period fail instead of being
+        created."""
         self.ensure_one()
-        moves = self.env["account.move"]
-        period = self._get_next_period()
-        while period and period["date_start"] <= today:
-            moves |= self._invoice_next_period()
-            period = self._get_next_period()
-        return moves
-
-    def _invoice_next_period(self):
-        """Record the next period in the ledger, then invoice it. The ledger's
-        unique index on (contract, period start) makes a second invoice of
-        the same period fail instead of being created."""
-        self.ensure_one()
-        period = self._get_next_period()
-        if not period:
-            return self.env["account.move"]
         ledger = self.env["service.contract.period"].create(
             {
                 "contract_id": self.id,
@@ -714,9 +703,9 @@ class ServiceContract(models.Model):
             for contract in self.browse(batch_ids):
                 try:
                     with self.env.cr.savepoint():
-                        contract.with_company(contract.company_id)._invoice_due_periods(
-                            today
-                        )
+                        contract.with_company(
+                            contract.company_id
+                        )._invoice_periods_until(today)
                 except Exception:
                     _logger.exception(
                         "Service contract %s (id %s) could not be invoiced; "
