@@ -7,7 +7,7 @@ and extend the ``_service_order_*`` hooks (documented in readme/USAGE.md).
 import re
 from urllib.parse import urlencode
 
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
 from odoo import fields, http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
@@ -57,7 +57,45 @@ def _to_id(value):
     return 0
 
 
+def _to_ids(values):
+    """The valid ids among request values, in order, each once."""
+    ids = []
+    for value in values or ():
+        record_id = _to_id(value)
+        if record_id and record_id not in ids:
+            ids.append(record_id)
+    return ids
+
+
+def _to_page(value):
+    """Page number from a request value: 1 for anything that is not one."""
+    return _to_id(value) or 1
+
+
 class ServicePortal(CustomerPortal):
+    # ------------------------------------------------------------
+    # Documents: one access check for orders, shipments, contracts
+    # ------------------------------------------------------------
+
+    def _service_document_check_access(
+        self, model_name, document_id, access_token=None
+    ):
+        """The document as a sudo record, as ``_document_check_access``.
+
+        An id that cannot exist or does not exist answers 404 (``NotFound``);
+        an existing document the user may not read (and no valid token) raises
+        ``AccessError``, which the routes turn into a redirect to ``/my``.
+        """
+        document_id = _to_id(document_id)
+        if not document_id:
+            raise NotFound()
+        try:
+            return self._document_check_access(
+                model_name, document_id, access_token=access_token
+            )
+        except MissingError as error:
+            raise NotFound() from error
+
     # ------------------------------------------------------------
     # Home counter
     # ------------------------------------------------------------
