@@ -5,9 +5,10 @@ from odoo import Command
 from odoo.tests import new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.addons.service_portal.tests.common import ServiceCustomersMixin
 
 
-class ServiceContractsCommon(AccountTestInvoicingCommon):
+class ServiceContractsCommon(ServiceCustomersMixin, AccountTestInvoicingCommon):
     """Data shared by the service_contracts tests: a company with a chart of
     accounts (from AccountTestInvoicingCommon), service users, customers with
     portal accounts, device models and service items. No demo data."""
@@ -43,55 +44,7 @@ class ServiceContractsCommon(AccountTestInvoicingCommon):
             groups="service_portal.service_portal_group_user",
             company_id=cls.company.id,
         )
-        Partner = cls.env["res.partner"]
-        cls.customer_company = Partner.create(
-            {
-                "name": "Contoso Clinics",
-                "is_company": True,
-                "email": "office@contoso.example.com",
-            }
-        )
-        cls.customer = Partner.create(
-            {
-                "name": "Alice Contoso",
-                "parent_id": cls.customer_company.id,
-                "email": "alice@contoso.example.com",
-            }
-        )
-        cls.colleague = Partner.create(
-            {
-                "name": "Bob Contoso",
-                "parent_id": cls.customer_company.id,
-                "email": "bob@contoso.example.com",
-            }
-        )
-        cls.other_customer = Partner.create(
-            {"name": "Oscar Other", "email": "oscar@other.example.com"}
-        )
-        cls.portal_user = new_test_user(
-            cls.env,
-            login="sc_portal_alice",
-            password="sc_portal_alice",
-            groups="base.group_portal",
-            partner_id=cls.customer.id,
-            company_id=cls.company.id,
-        )
-        cls.portal_colleague = new_test_user(
-            cls.env,
-            login="sc_portal_bob",
-            password="sc_portal_bob",
-            groups="base.group_portal",
-            partner_id=cls.colleague.id,
-            company_id=cls.company.id,
-        )
-        cls.portal_other = new_test_user(
-            cls.env,
-            login="sc_portal_oscar",
-            password="sc_portal_oscar",
-            groups="base.group_portal",
-            partner_id=cls.other_customer.id,
-            company_id=cls.company.id,
-        )
+        cls._create_service_customers("sc", cls.company)
         cls.model_phone = cls.env["service.device.model"].create(
             {"brand": "Testbrand", "name": "Phone T1"}
         )

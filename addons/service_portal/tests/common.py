@@ -2,30 +2,14 @@ from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
 
-class ServicePortalCommon(TransactionCase):
-    """Data shared by the service_portal tests (no demo data)."""
+class ServiceCustomersMixin:
+    """The customers every service test needs, created once for all addons:
+    a company with two contacts, another customer, a reseller with a contact,
+    and a portal account (password = login) for each contact."""
 
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False))
-        cls.company = cls.env.company
-        cls.user_service = new_test_user(
-            cls.env,
-            login="sp_agent",
-            name="Sam Agent",
-            email="sam.agent@example.com",
-            groups="service_portal.service_portal_group_user",
-        )
-        cls.user_manager = new_test_user(
-            cls.env,
-            login="sp_manager",
-            name="Mia Manager",
-            groups="service_portal.service_portal_group_manager",
-        )
-        cls.user_internal = new_test_user(
-            cls.env, login="sp_employee", name="Eve Employee", groups="base.group_user"
-        )
+    def _create_service_customers(cls, prefix, company=None):
+        company = company or cls.env.company
         Partner = cls.env["res.partner"]
         cls.customer_company = Partner.create(
             {
@@ -61,30 +45,49 @@ class ServicePortalCommon(TransactionCase):
                 "email": "rita@resell.example.com",
             }
         )
-        cls.portal_user = new_test_user(
+        for attr, name, partner in (
+            ("portal_user", "alice", cls.customer),
+            ("portal_colleague", "bob", cls.colleague),
+            ("portal_other", "oscar", cls.other_customer),
+            ("portal_reseller", "rita", cls.reseller_contact),
+        ):
+            login = f"{prefix}_portal_{name}"
+            user = new_test_user(
+                cls.env,
+                login=login,
+                password=login,
+                groups="base.group_portal",
+                partner_id=partner.id,
+                company_id=company.id,
+            )
+            setattr(cls, attr, user)
+
+
+class ServicePortalCommon(ServiceCustomersMixin, TransactionCase):
+    """Data shared by the service_portal tests (no demo data)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False))
+        cls.company = cls.env.company
+        cls.user_service = new_test_user(
             cls.env,
-            login="sp_portal_alice",
-            groups="base.group_portal",
-            partner_id=cls.customer.id,
+            login="sp_agent",
+            name="Sam Agent",
+            email="sam.agent@example.com",
+            groups="service_portal.service_portal_group_user",
         )
-        cls.portal_colleague = new_test_user(
+        cls.user_manager = new_test_user(
             cls.env,
-            login="sp_portal_bob",
-            groups="base.group_portal",
-            partner_id=cls.colleague.id,
+            login="sp_manager",
+            name="Mia Manager",
+            groups="service_portal.service_portal_group_manager",
         )
-        cls.portal_other = new_test_user(
-            cls.env,
-            login="sp_portal_oscar",
-            groups="base.group_portal",
-            partner_id=cls.other_customer.id,
+        cls.user_internal = new_test_user(
+            cls.env, login="sp_employee", name="Eve Employee", groups="base.group_user"
         )
-        cls.portal_reseller = new_test_user(
-            cls.env,
-            login="sp_portal_rita",
-            groups="base.group_portal",
-            partner_id=cls.reseller_contact.id,
-        )
+        cls._create_service_customers("sp")
         cls.location = cls.env["service.location"].create(
             {"name": "Main Workshop", "tat_days": 5, "is_public": True}
         )
