@@ -9,13 +9,13 @@ from urllib.parse import urlencode
 
 from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
-from odoo import fields, http
+from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.fields import Command, Domain
 from odoo.http import request
-from odoo.tools.mimetypes import guess_mimetype
 from odoo.tools.sql import escape_psql
 
+from odoo.addons.mail.controllers.attachment import AttachmentController
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
@@ -23,8 +23,6 @@ from ..models.service_order import CLOSED_STATES, OPEN_STATES
 
 # PostgreSQL integer ids: anything larger cannot exist (and would fail in SQL).
 MAX_RECORD_ID = 2**31 - 1
-UPLOAD_MAX_SIZE_PARAM = "service_portal.portal_upload_max_size"
-UPLOAD_MAX_SIZE_DEFAULT = 10 * 1024 * 1024
 # Room for the other fields of the upload form (CSRF token, multipart framing).
 UPLOAD_FORM_OVERHEAD = 64 * 1024
 SEARCH_MAX_LENGTH = 100
@@ -32,18 +30,6 @@ FIELD_MAX_LENGTHS = {
     "serial_number": 64,
     "device_description": 256,
     "problem_description": 10000,
-}
-ANSWER_TEXT_MAX_LENGTH = 2000
-# The steps of an order as the customer follows them.
-TIMELINE_STATES = ("draft", "submitted", "confirmed", "in_progress", "ready", "done")
-STATE_BADGE_CLASSES = {
-    "draft": "text-bg-secondary",
-    "submitted": "text-bg-info",
-    "confirmed": "text-bg-primary",
-    "in_progress": "text-bg-warning",
-    "ready": "text-bg-success",
-    "done": "text-bg-success",
-    "cancelled": "text-bg-danger",
 }
 
 
@@ -73,6 +59,13 @@ def _to_page(value):
 
 
 class ServicePortal(CustomerPortal):
+    def _service_secure_response(self, response):
+        """Pages with one-click actions (approve, accept, confirm) must not be
+        framed by other sites (clickjacking), as Odoo's /my/account."""
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
+        response.headers["Content-Security-Policy"] = "frame-ancestors 'self'"
+        return response
+
     # ------------------------------------------------------------
     # Documents: one access check for orders, shipments, contracts
     # ------------------------------------------------------------
@@ -105,9 +98,18 @@ class ServicePortal(CustomerPortal):
         if "service_order_count" in counters:
             Order = request.env["service.order"]
             values["service_order_count"] = (
-                Order.search_count([]) if Order.has_access("read") else 0
+                Order.search_count(self._get_service_order_domain())
+                if Order.has_access("read")
+                else 0
             )
         return values
+
+    def _get_service_order_domain(self, partner=None):
+        """The orders of the portal pages: those of the user's commercial
+        partner (record rules apply on top). Explicit, so that an internal
+        user gets his own partner's orders, not everything he may read."""
+        partner = partner or request.env.user.partner_id
+        return Domain("partner_id", "child_of", partner.commercial_partner_id.id)
 
     # ------------------------------------------------------------
     # List
@@ -218,7 +220,7 @@ class ServicePortal(CustomerPortal):
         elif not scopes:
             scope = None
 
-        domain = Domain.TRUE
+        domain = self._get_service_order_domain(partner)
         if scope:
             domain &= scopes[scope]["domain"]
         if search:
@@ -236,7 +238,7 @@ class ServicePortal(CustomerPortal):
 
         domain &= filters[filterby]["domain"]
         total = counts.get(filterby, 0)
-        page = _to_id(page) or 1
+        page = _to_page(page)
         url_args = {"sortby": sortby, "filterby": filterby}
         if search:
             url_args.update(search_in=search_in, search=search)
@@ -271,7 +273,6 @@ class ServicePortal(CustomerPortal):
                 "search": search,
                 "scopes": scopes,
                 "scope": scope,
-                "state_badge_classes": STATE_BADGE_CLASSES,
             }
         )
         return values
@@ -285,91 +286,13 @@ class ServicePortal(CustomerPortal):
     )
     def portal_my_service_orders(self, **kwargs):
         values = self._prepare_service_orders_values(**kwargs)
-        return request.render("service_portal.portal_my_service_orders", values)
+        return self._service_secure_response(
+            request.render("service_portal.portal_my_service_orders", values)
+        )
 
     # ------------------------------------------------------------
     # Detail
     # ------------------------------------------------------------
-
-    def _service_order_check_access(self, order_id, access_token=None):
-        """The order as sudo record, or None (unknown id, no right, bad token)."""
-        order_id = _to_id(order_id)
-        if not order_id:
-            return None
-        try:
-            return self._document_check_access(
-                "service.order", order_id, access_token=access_token
-            )
-        except (AccessError, MissingError):
-            return None
-
-    def _service_order_get_timeline(self, order_sudo):
-        """Steps of the order with the date each was reached.
-
-        Dates come from the tracking of the status (the last time the order
-        entered each status) and fall back on the order's own dates.
-        """
-        reached = {}
-        state_field = request.env["ir.model.fields"]._get("service.order", "state")
-        trackings = (
-            request.env["mail.tracking.value"]
-            .sudo()
-            .search(
-                [
-                    ("field_id", "=", state_field.id),
-                    ("mail_message_id.model", "=", "service.order"),
-                    ("mail_message_id.res_id", "=", order_sudo.id),
-                ],
-                order="id",
-            )
-        )
-        labels_to_state = {}
-        for lang_env in {request.env, request.env(context={"lang": "en_US"})}:
-            selection = order_sudo._fields["state"]._description_selection(lang_env)
-            labels_to_state.update({label: key for key, label in selection})
-        for tracking in trackings:
-            state = labels_to_state.get(tracking.new_value_char)
-            if state:
-                reached[state] = tracking.mail_message_id.date
-        fallback = {
-            "draft": order_sudo.create_date,
-            "submitted": order_sudo.date_submitted,
-            "confirmed": order_sudo.date_confirmed,
-            "done": order_sudo.date_done,
-        }
-        for state, date in fallback.items():
-            if date and state not in reached:
-                reached[state] = date
-        if reached.get("draft"):
-            # demo or imported orders: created after they were submitted
-            reached["draft"] = min(reached.values())
-        labels = {}
-        for state in (*TIMELINE_STATES, "cancelled"):
-            labels[state] = (
-                order_sudo.with_context(lang=request.env.lang)
-                .new({"state": state})
-                ._get_customer_status_label()
-            )
-        current = order_sudo.state
-        steps = []
-        if current == "cancelled":
-            flow = [s for s in TIMELINE_STATES if s in reached] + ["cancelled"]
-        else:
-            flow = list(TIMELINE_STATES)
-            if order_sudo.is_reseller_order and "submitted" not in reached:
-                flow.remove("submitted")
-        current_index = flow.index(current) if current in flow else 0
-        for index, state in enumerate(flow):
-            steps.append(
-                {
-                    "state": state,
-                    "label": labels[state],
-                    "date": reached.get(state) if index <= current_index else False,
-                    "done": index < current_index,
-                    "current": index == current_index,
-                }
-            )
-        return steps
 
     def _service_order_get_attachments(self, order_sudo):
         """Files the customer may see: those of messages shown on the portal."""
@@ -396,16 +319,16 @@ class ServicePortal(CustomerPortal):
         values = {
             "order": order_sudo,
             "page_name": "service_order",
-            "timeline": self._service_order_get_timeline(order_sudo),
+            "timeline": order_sudo._get_portal_timeline(),
             "answers": order_sudo.answer_ids.filtered(
                 lambda a: a.filled_by_customer and a.is_answered
             ),
             "attachments": self._service_order_get_attachments(order_sudo),
             "status_label": order_sudo._get_customer_status_label(),
-            "state_badge_classes": STATE_BADGE_CLASSES,
             "upload_max_size_mb": self._service_upload_max_size() / (1024 * 1024),
             "can_edit": self._service_order_can_edit(order_sudo),
             "message": kwargs.get("message") or "",
+            "upload_error": kwargs.get("upload_error") or "",
         }
         values = self._get_page_view_values(
             order_sudo,
@@ -424,8 +347,11 @@ class ServicePortal(CustomerPortal):
         "/my/service-orders/<int:order_id>", type="http", auth="public", website=True
     )
     def portal_my_service_order(self, order_id, access_token=None, **kwargs):
-        order_sudo = self._service_order_check_access(order_id, access_token)
-        if order_sudo is None:
+        try:
+            order_sudo = self._service_document_check_access(
+                "service.order", order_id, access_token
+            )
+        except AccessError:
             return request.redirect("/my")
         message = kwargs.get("message")
         if message not in ("approved", "uploaded", "upload_empty"):
@@ -433,26 +359,20 @@ class ServicePortal(CustomerPortal):
         values = self._service_order_page_values(
             order_sudo, access_token=access_token, message=message
         )
-        return request.render("service_portal.portal_service_order_page", values)
+        return self._service_secure_response(
+            request.render("service_portal.portal_service_order_page", values)
+        )
 
     # ------------------------------------------------------------
     # Attachments
     # ------------------------------------------------------------
 
     def _service_upload_max_size(self):
-        value = (
-            request.env["ir.config_parameter"]
-            .sudo()
-            .get_param(UPLOAD_MAX_SIZE_PARAM, UPLOAD_MAX_SIZE_DEFAULT)
-        )
-        try:
-            size = int(value)
-        except (TypeError, ValueError):
-            return UPLOAD_MAX_SIZE_DEFAULT
-        return size if size > 0 else UPLOAD_MAX_SIZE_DEFAULT
+        return request.env["service.order"]._get_portal_upload_limits()["max_size"]
 
     def _service_upload_max_request_size(self):
-        return self._service_upload_max_size() + UPLOAD_FORM_OVERHEAD
+        limits = request.env["service.order"]._get_portal_upload_limits()
+        return limits["max_size"] + UPLOAD_FORM_OVERHEAD
 
     @staticmethod
     def _service_clean_filename(name):
@@ -469,9 +389,17 @@ class ServicePortal(CustomerPortal):
         max_content_length=lambda self: self._service_upload_max_request_size(),
     )
     def portal_service_order_upload(self, order_id, access_token=None, **kwargs):
-        order_sudo = self._service_order_check_access(order_id, access_token)
-        if order_sudo is None:
+        try:
+            order_sudo = self._service_document_check_access(
+                "service.order", order_id, access_token
+            )
+        except AccessError:
             return request.redirect("/my")
+        # This form and the portal chatter's paperclip are two doors to the same
+        # rules (``service.order._check_portal_upload``): the form works without
+        # JavaScript, takes several files at once and is what the new-order
+        # flow points customers to; the chatter's upload route is checked by
+        # ``ServiceAttachmentController`` below.
         files = request.httprequest.files.getlist("attachment")
         max_size = self._service_upload_max_size()
         contents = []
@@ -489,29 +417,17 @@ class ServicePortal(CustomerPortal):
             author = order_sudo.partner_id
         else:
             author = request.env.user.partner_id
-        attachments = (
-            request.env["ir.attachment"]
-            .sudo()
-            .create(
-                [
-                    {
-                        "name": name,
-                        "raw": data,
-                        "mimetype": guess_mimetype(data),
-                        "res_model": "service.order",
-                        "res_id": order_sudo.id,
-                    }
-                    for name, data in contents
-                ]
+        try:
+            order_sudo._portal_add_files(contents, author)
+        except UserError as error:
+            values = self._service_order_page_values(
+                order_sudo, access_token=access_token, upload_error=str(error)
             )
-        )
-        order_sudo.with_context(mail_notify_force_send=False).message_post(
-            body=request.env._("Files added by the customer."),
-            attachment_ids=attachments.ids,
-            author_id=author.id,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-        )
+            response = request.render(
+                "service_portal.portal_service_order_page", values
+            )
+            response.status_code = 422
+            return self._service_secure_response(response)
         return request.redirect(
             self._service_order_url(order_sudo, access_token, "uploaded")
         )
@@ -604,18 +520,7 @@ class ServicePortal(CustomerPortal):
             "location_id": str(order_sudo.location_id.id or ""),
         }
         for answer in order_sudo.answer_ids.filtered("filled_by_customer"):
-            key = f"task_{answer.task_id.id}"
-            answer_type = answer.task_id.answer_type
-            if answer_type == "text":
-                post[key] = answer.value_text or ""
-            elif answer_type == "boolean":
-                post[key] = answer.value_boolean or ""
-            elif answer_type == "number":
-                post[key] = answer.value_display or ""
-            elif answer_type == "selection":
-                post[key] = str(answer.value_option_id.id or "")
-            elif answer_type == "date":
-                post[key] = fields.Date.to_string(answer.value_date) or ""
+            post[f"task_{answer.task_id.id}"] = answer._to_portal_value()
         return post
 
     def _service_order_effective_model(self, partner, post):
@@ -748,56 +653,9 @@ class ServicePortal(CustomerPortal):
         values["location_id"] = location.id or False
         return values
 
-    def _service_order_parse_answer(self, task, raw, errors):
-        """Answer values of one question, or None if not answered."""
-        key = f"task_{task.id}"
-        raw = raw.strip() if isinstance(raw, str) else ""
-        if not raw:
-            if task.required_in_portal:
-                errors[key] = request.env._("This question needs an answer.")
-            return None
-        values = {"task_id": task.id}
-        if task.answer_type == "text":
-            if len(raw) > ANSWER_TEXT_MAX_LENGTH:
-                errors[key] = request.env._(
-                    "Use at most %s characters.", ANSWER_TEXT_MAX_LENGTH
-                )
-                return None
-            values["value_text"] = raw
-        elif task.answer_type == "boolean":
-            if raw not in ("yes", "no"):
-                errors[key] = request.env._("Answer yes or no.")
-                return None
-            values["value_boolean"] = raw
-        elif task.answer_type == "number":
-            try:
-                number = float(raw.replace(",", "."))
-            except ValueError:
-                number = None
-            if number is None or number != number or abs(number) >= 1e15:
-                errors[key] = request.env._("Enter a number, for example 12.5.")
-                return None
-            values["value_number"] = number
-        elif task.answer_type == "selection":
-            option_id = _to_id(raw)
-            option = task.option_ids.filtered(lambda o: o.id == option_id)
-            if not option:
-                errors[key] = request.env._("Choose one of the answers of the list.")
-                return None
-            values["value_option_id"] = option.id
-        elif task.answer_type == "date":
-            try:
-                date = fields.Date.to_date(raw)
-            except ValueError:
-                date = None
-            if not date or not 1900 <= date.year <= 2999:
-                errors[key] = request.env._("Enter a date (year-month-day).")
-                return None
-            values["value_date"] = date
-        return values
-
     def _service_order_prepare_answers(self, partner, device_model, post, errors):
-        """Answers of the questions that apply to the customer and device model."""
+        """Answers of the questions that apply to the customer and device model
+        (parsed by ``service.order.answer._from_portal_value``)."""
         tasks = (
             request.env["service.task"]
             .sudo()
@@ -805,24 +663,18 @@ class ServicePortal(CustomerPortal):
                 partner, device_model, self._service_order_company(), portal=True
             )
         )
+        Answer = request.env["service.order.answer"]
         answers = []
         for task in tasks:
-            answer = self._service_order_parse_answer(
-                task, post.get(f"task_{task.id}"), errors
-            )
-            if answer:
-                answers.append(answer)
+            values, error = Answer._from_portal_value(task, post.get(f"task_{task.id}"))
+            if error:
+                errors[f"task_{task.id}"] = error
+            elif values:
+                answers.append(values)
         return answers
 
     def _service_order_answer_commands(self, order_sudo, answers):
         """Commands replacing the customer's answers of a draft."""
-        answer_fields = {
-            "value_text": False,
-            "value_boolean": False,
-            "value_number": 0.0,
-            "value_option_id": False,
-            "value_date": False,
-        }
         existing = {}
         if order_sudo:
             existing = {
@@ -830,9 +682,8 @@ class ServicePortal(CustomerPortal):
                 for answer in order_sudo.answer_ids.filtered("filled_by_customer")
             }
         commands = []
-        for answer_values in answers:
-            vals = dict(answer_fields, **answer_values)
-            answer = existing.pop(answer_values["task_id"], None)
+        for vals in answers:
+            answer = existing.pop(vals["task_id"], None)
             if answer:
                 commands.append(Command.update(answer.id, vals))
             else:
@@ -880,7 +731,9 @@ class ServicePortal(CustomerPortal):
         values = self._service_order_form_values(
             partner, order_sudo=order_sudo, post=post, errors=errors
         )
-        return request.render("service_portal.portal_service_order_form", values)
+        return self._service_secure_response(
+            request.render("service_portal.portal_service_order_form", values)
+        )
 
     def _service_order_form_post(self, kwargs):
         """The posted form as a dict of strings (files and lists ignored)."""
@@ -917,9 +770,13 @@ class ServicePortal(CustomerPortal):
         )
 
     def _service_order_get_draft(self, order_id):
-        """The logged-in customer's own draft (sudo), or None."""
-        order_sudo = self._service_order_check_access(order_id)
-        if order_sudo is None or not self._service_order_can_edit(order_sudo):
+        """The logged-in customer's own draft (sudo), or None; 404 for an id
+        that does not exist."""
+        try:
+            order_sudo = self._service_document_check_access("service.order", order_id)
+        except AccessError:
+            return None
+        if not self._service_order_can_edit(order_sudo):
             return None
         return order_sudo
 
@@ -946,8 +803,11 @@ class ServicePortal(CustomerPortal):
 
     def _service_order_not_editable(self, order_id):
         """A submitted order goes to its page; anything else to /my."""
-        order_sudo = self._service_order_check_access(order_id)
-        if order_sudo is None or request.env.user._is_public():
+        try:
+            order_sudo = self._service_document_check_access("service.order", order_id)
+        except AccessError:
+            return request.redirect("/my")
+        if request.env.user._is_public():
             return request.redirect("/my")
         return request.redirect(order_sudo.access_url)
 
@@ -977,7 +837,9 @@ class ServicePortal(CustomerPortal):
         if order_sudo is None:
             return self._service_order_not_editable(order_id)
         values = self._service_order_summary_values(order_sudo)
-        return request.render("service_portal.portal_service_order_summary", values)
+        return self._service_secure_response(
+            request.render("service_portal.portal_service_order_summary", values)
+        )
 
     @http.route(
         "/my/service-orders/<int:order_id>/approve",
@@ -994,5 +856,30 @@ class ServicePortal(CustomerPortal):
             order_sudo.with_context(mail_notify_force_send=False).action_submit()
         except (UserError, ValidationError) as error:
             values = self._service_order_summary_values(order_sudo, error=str(error))
-            return request.render("service_portal.portal_service_order_summary", values)
+            return self._service_secure_response(
+                request.render("service_portal.portal_service_order_summary", values)
+            )
         return request.redirect(self._service_order_url(order_sudo, message="approved"))
+
+
+class ServiceAttachmentController(AttachmentController):
+    """The portal chatter's paperclip follows the rules of the order page's
+    upload form on service orders: size, files per order."""
+
+    @http.route()
+    def mail_attachment_upload(
+        self, ufile, thread_id, thread_model, is_pending=False, **kwargs
+    ):
+        if thread_model == "service.order" and not request.env.user._is_internal():
+            order_sudo = request.env["service.order"].sudo().browse(_to_id(thread_id))
+            if order_sudo.exists():
+                ufile.seek(0, 2)
+                size = ufile.tell()
+                ufile.seek(0)
+                try:
+                    order_sudo._check_portal_upload(1, [size])
+                except UserError as error:
+                    return request.make_json_response({"error": str(error)})
+        return super().mail_attachment_upload(
+            ufile, thread_id, thread_model, is_pending=is_pending, **kwargs
+        )

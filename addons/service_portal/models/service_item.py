@@ -31,7 +31,7 @@ class ServiceItem(models.Model):
     warranty_end_date = fields.Date(string="Warranty End", tracking=True)
     under_warranty = fields.Boolean(compute="_compute_under_warranty")
     active = fields.Boolean(default=True)
-    note = fields.Text()
+    note = fields.Text(groups="service_portal.service_portal_group_user")
 
     @api.depends("device_model_id", "serial_number")
     def _compute_display_name(self):

@@ -1,8 +1,11 @@
 from datetime import timedelta
+from typing import NamedTuple
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.fields import Domain
+from odoo.tools.mimetypes import guess_mimetype
+from odoo.tools.sql import escape_psql
 
 ORDER_STATES = [
     ("draft", "Draft"),
@@ -21,18 +24,69 @@ REQUEST_TYPES = [
     ("other", "Other"),
 ]
 
-# States in which the order is still open for the customer.
-OPEN_STATES = ("draft", "submitted", "confirmed", "in_progress", "ready")
-CLOSED_STATES = ("done", "cancelled")
 
-# The e-mail template sent to the customer when an order enters a state.
-STATE_TEMPLATES = {
-    "submitted": "service_portal.mail_template_service_order_submitted",
-    "confirmed": "service_portal.mail_template_service_order_confirmed",
-    "ready": "service_portal.mail_template_service_order_ready",
-    "done": "service_portal.mail_template_service_order_done",
-    "cancelled": "service_portal.mail_template_service_order_cancelled",
+class StateInfo(NamedTuple):
+    """What a state means outside the workflow methods."""
+
+    is_open: bool  # still open for the customer (list filter, lateness)
+    on_timeline: bool  # a step of the customer's timeline
+    badge: str  # Bootstrap class of the portal status badge
+    date_field: str  # the order's field holding the date the state was reached
+    template: str | None  # xml id of the e-mail sent to the customer on entry
+
+
+# Everything about each state in one place: the portal, the timeline, the
+# e-mails and the back office read it from here (the customer labels are
+# translated, so they are in ``_get_customer_state_labels``).
+STATE_INFO = {
+    "draft": StateInfo(True, True, "text-bg-secondary", "create_date", None),
+    "submitted": StateInfo(
+        True,
+        True,
+        "text-bg-info",
+        "date_submitted",
+        "service_portal.mail_template_service_order_submitted",
+    ),
+    "confirmed": StateInfo(
+        True,
+        True,
+        "text-bg-primary",
+        "date_confirmed",
+        "service_portal.mail_template_service_order_confirmed",
+    ),
+    "in_progress": StateInfo(True, True, "text-bg-warning", "date_started", None),
+    "ready": StateInfo(
+        True,
+        True,
+        "text-bg-success",
+        "date_ready",
+        "service_portal.mail_template_service_order_ready",
+    ),
+    "done": StateInfo(
+        False,
+        True,
+        "text-bg-success",
+        "date_done",
+        "service_portal.mail_template_service_order_done",
+    ),
+    "cancelled": StateInfo(
+        False,
+        False,
+        "text-bg-danger",
+        "date_cancelled",
+        "service_portal.mail_template_service_order_cancelled",
+    ),
 }
+OPEN_STATES = tuple(state for state, info in STATE_INFO.items() if info.is_open)
+CLOSED_STATES = tuple(state for state, info in STATE_INFO.items() if not info.is_open)
+TIMELINE_STATES = tuple(s for s, info in STATE_INFO.items() if info.on_timeline)
+
+# Files customers add on the portal (order page form and portal chatter).
+UPLOAD_MAX_SIZE_PARAM = "service_portal.portal_upload_max_size"
+UPLOAD_MAX_SIZE_DEFAULT = 10 * 1024 * 1024
+UPLOAD_MAX_FILES_PARAM = "service_portal.portal_upload_max_files"
+UPLOAD_MAX_FILES_DEFAULT = 50
+UPLOAD_MAX_FILES_PER_REQUEST = 10
 
 
 class ServiceOrder(models.Model):
@@ -137,6 +191,7 @@ class ServiceOrder(models.Model):
         index=True,
         tracking=True,
         readonly=True,
+        group_expand="_read_group_expand_states",
     )
     answer_ids = fields.One2many(
         "service.order.answer", "order_id", string="Answers", copy=True
@@ -145,6 +200,8 @@ class ServiceOrder(models.Model):
         string="Submitted On", readonly=True, copy=False, index=True
     )
     date_confirmed = fields.Datetime(string="Confirmed On", readonly=True, copy=False)
+    date_started = fields.Datetime(string="Started On", readonly=True, copy=False)
+    date_ready = fields.Datetime(string="Ready On", readonly=True, copy=False)
     date_promised = fields.Date(
         string="Promised Date",
         compute="_compute_date_promised",
@@ -155,10 +212,13 @@ class ServiceOrder(models.Model):
         help="Submission date plus the location's turnaround time.",
     )
     date_done = fields.Datetime(string="Done On", readonly=True, copy=False)
+    date_cancelled = fields.Datetime(string="Cancelled On", readonly=True, copy=False)
     is_late = fields.Boolean(compute="_compute_is_late", search="_search_is_late")
-    internal_note = fields.Html(string="Internal Notes")
+    internal_note = fields.Html(
+        string="Internal Notes", groups="service_portal.service_portal_group_user"
+    )
     cancel_reason = fields.Char(copy=False, tracking=True)
-    color = fields.Integer()
+    color = fields.Integer(groups="service_portal.service_portal_group_user")
 
     _name_company_uniq = models.UniqueIndex(
         "(company_id, name) WHERE name IS NOT NULL",
@@ -212,6 +272,30 @@ class ServiceOrder(models.Model):
         late = Domain("state", "in", OPEN_STATES) & Domain("date_promised", "<", today)
         return late if (operator == "=") == value else ~late
 
+    def _read_group_expand_states(self, states, domain):
+        """Kanban columns in the order of the workflow, empty ones included."""
+        return [state for state, _label in ORDER_STATES]
+
+    @api.model
+    def formatted_read_group(
+        self,
+        domain,
+        groupby=(),
+        aggregates=(),
+        having=(),
+        offset=0,
+        limit=None,
+        order=None,
+    ):
+        """Kanban by state: the closed states' columns start folded."""
+        groups = super().formatted_read_group(
+            domain, groupby, aggregates, having, offset, limit, order
+        )
+        if list(groupby)[:1] == ["state"] and self.env.context.get("read_group_expand"):
+            for group in groups:
+                group["__fold"] = group.get("state") in CLOSED_STATES
+        return groups
+
     def _compute_access_url(self):
         super()._compute_access_url()
         for order in self:
@@ -229,9 +313,18 @@ class ServiceOrder(models.Model):
                     company
                 ).next_by_code("service.order") or self.env._("New")
         orders = super().create(vals_list)
+        orders.filtered(lambda o: not o.service_item_id)._link_service_item()
         for order in orders:
             order.message_subscribe(partner_ids=order.partner_id.ids)
         return orders
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "service_item_id" not in vals and (
+            "serial_number" in vals or "partner_id" in vals
+        ):
+            self._link_service_item()
+        return res
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_draft_or_cancelled(self):
@@ -251,24 +344,36 @@ class ServiceOrder(models.Model):
             return self.env.ref("service_portal.mt_service_order_state_change")
         return super()._track_subtype(init_values)
 
-    def _get_report_base_filename(self):
-        self.ensure_one()
-        return self.env._("Service Order %s", self.name)
-
     # ------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------
 
-    def _check_service_rights(self):
-        """Public actions are callable over RPC: refuse anyone who may not
-        run the service desk (portal users in particular)."""
-        if not self.env.su and not self.env.user.has_group(
-            "service_portal.service_portal_group_user"
-        ):
-            raise AccessError(
-                self.env._("Only the service desk can change service orders.")
-            )
-        self.check_access("write")
+    def _link_service_item(self):
+        """Point each order to the customer's registered device with its serial
+        number (back office, portal and API alike), or to none when the serial
+        number no longer matches the device it pointed to."""
+        Item = self.env["service.item"].sudo()
+        for order in self:
+            serial = (order.serial_number or "").strip()
+            item = order.service_item_id
+            if (
+                item
+                and item.serial_number == serial
+                and (item.commercial_partner_id == order.commercial_partner_id)
+            ):
+                continue
+            match = Item.browse()
+            if serial:
+                match = Item.search(
+                    [
+                        ("commercial_partner_id", "=", order.commercial_partner_id.id),
+                        ("serial_number", "=ilike", escape_psql(serial)),
+                        ("company_id", "in", [False, order.company_id.id]),
+                    ],
+                    limit=1,
+                )
+            if match != item:
+                order.service_item_id = match
 
     def _get_missing_required_tasks(self):
         """Questions required in the portal that have no answer yet."""
@@ -303,7 +408,7 @@ class ServiceOrder(models.Model):
 
     def action_submit(self):
         """The customer's approval. Orders of resellers are confirmed at once."""
-        self._check_service_rights()
+        self._check_action_rights()
         self._check_state(("draft",), self.env._("submit"))
         self._check_can_submit()
         self.write({"state": "submitted", "date_submitted": fields.Datetime.now()})
@@ -314,7 +419,7 @@ class ServiceOrder(models.Model):
         return True
 
     def action_confirm(self):
-        self._check_service_rights()
+        self._check_action_rights()
         self._check_state(("draft", "submitted"), self.env._("confirm"))
         drafts = self.filtered(lambda o: o.state == "draft")
         drafts._check_can_submit()
@@ -327,9 +432,9 @@ class ServiceOrder(models.Model):
         self._send_state_mail("confirmed")
 
     def action_start(self):
-        self._check_service_rights()
+        self._check_action_rights()
         self._check_state(("confirmed",), self.env._("start"))
-        vals = {"state": "in_progress"}
+        vals = {"state": "in_progress", "date_started": fields.Datetime.now()}
         for order in self:
             order_vals = dict(vals)
             if not order.user_id:
@@ -338,36 +443,39 @@ class ServiceOrder(models.Model):
         return True
 
     def action_ready(self):
-        self._check_service_rights()
+        self._check_action_rights()
         self._check_state(("in_progress",), self.env._("mark as ready"))
-        self.write({"state": "ready"})
+        self.write({"state": "ready", "date_ready": fields.Datetime.now()})
         self._send_state_mail("ready")
         return True
 
     def action_done(self):
-        self._check_service_rights()
+        self._check_action_rights()
         self._check_state(("ready",), self.env._("close"))
         self.write({"state": "done", "date_done": fields.Datetime.now()})
         self._send_state_mail("done")
         return True
 
     def action_cancel(self):
-        self._check_service_rights()
+        self._check_action_rights()
         self._check_state(OPEN_STATES, self.env._("cancel"))
         notify = self.filtered(lambda o: o.state != "draft")
-        self.write({"state": "cancelled"})
+        self.write({"state": "cancelled", "date_cancelled": fields.Datetime.now()})
         notify._send_state_mail("cancelled")
         return True
 
     def action_draft(self):
-        self._check_service_rights()
+        self._check_action_rights()
         self._check_state(("cancelled",), self.env._("reset to draft"))
         self.write(
             {
                 "state": "draft",
                 "date_submitted": False,
                 "date_confirmed": False,
+                "date_started": False,
+                "date_ready": False,
                 "date_done": False,
+                "date_cancelled": False,
                 "cancel_reason": False,
             }
         )
@@ -375,7 +483,7 @@ class ServiceOrder(models.Model):
 
     def action_load_questions(self):
         """Add the questions that apply to the order and are not answered yet."""
-        self._check_service_rights()
+        self._check_action_rights()
         for order in self:
             tasks = self.env["service.task"]._get_applicable_tasks(
                 order.partner_id, order.device_model_id, order.company_id
@@ -393,7 +501,7 @@ class ServiceOrder(models.Model):
     def _send_state_mail(self, state):
         """Queue the customer e-mail of a state (never sent inline: a retried
         request or a failing mail server must not lose or repeat it)."""
-        xmlid = STATE_TEMPLATES.get(state)
+        xmlid = STATE_INFO[state].template
         template = xmlid and self.env.ref(xmlid, raise_if_not_found=False)
         if not template:
             return
@@ -404,10 +512,102 @@ class ServiceOrder(models.Model):
                 email_layout_xmlid="mail.mail_notification_light",
             )
 
-    def _get_customer_status_label(self):
-        """Status label shown to customers (portal, tracking page)."""
+    # ------------------------------------------------------------
+    # Customer files
+    # ------------------------------------------------------------
+
+    @api.model
+    def _get_portal_upload_limits(self):
+        """Size of one file (bytes), files per request and files per order
+        that customers may add (system parameters, sane defaults)."""
+        params = self.env["ir.config_parameter"].sudo()
+
+        def positive(key, default):
+            try:
+                value = int(params.get_param(key, default))
+            except (TypeError, ValueError):
+                return default
+            return value if value > 0 else default
+
+        return {
+            "max_size": positive(UPLOAD_MAX_SIZE_PARAM, UPLOAD_MAX_SIZE_DEFAULT),
+            "max_files_request": UPLOAD_MAX_FILES_PER_REQUEST,
+            "max_files_order": positive(
+                UPLOAD_MAX_FILES_PARAM, UPLOAD_MAX_FILES_DEFAULT
+            ),
+        }
+
+    def _get_customer_file_count(self):
         self.ensure_one()
-        labels = {
+        return (
+            self.env["ir.attachment"]
+            .sudo()
+            .search_count([("res_model", "=", self._name), ("res_id", "=", self.id)])
+        )
+
+    def _check_portal_upload(self, file_count, sizes=()):
+        """Refuse an upload of ``file_count`` files (of ``sizes`` bytes) that
+        breaks the limits, with a sentence for the customer."""
+        self.ensure_one()
+        limits = self._get_portal_upload_limits()
+        if any(size > limits["max_size"] for size in sizes):
+            raise UserError(
+                self.env._(
+                    "A file is too large: at most %(size)s MB per file.",
+                    size=f"{limits['max_size'] / (1024 * 1024):g}",
+                )
+            )
+        if file_count > limits["max_files_request"]:
+            raise UserError(
+                self.env._(
+                    "Add at most %(count)s files at once.",
+                    count=limits["max_files_request"],
+                )
+            )
+        if self._get_customer_file_count() + file_count > limits["max_files_order"]:
+            raise UserError(
+                self.env._(
+                    "A service order holds at most %(count)s files.",
+                    count=limits["max_files_order"],
+                )
+            )
+
+    def _portal_add_files(self, files, author):
+        """Attach ``files`` (``(name, bytes)`` pairs) to the order in one
+        message of ``author`` that the customer sees. The type of each file is
+        decided from its content, never from its name or the browser."""
+        self.ensure_one()
+        self._check_portal_upload(len(files), [len(data) for _name, data in files])
+        attachments = (
+            self.env["ir.attachment"]
+            .sudo()
+            # customers' HTML, SVG or XML is stored as text, never served as a page
+            .with_context(attachments_mime_plainxml=True)
+            .create(
+                [
+                    {
+                        "name": name,
+                        "raw": data,
+                        "mimetype": guess_mimetype(data),
+                        "res_model": self._name,
+                        "res_id": self.id,
+                    }
+                    for name, data in files
+                ]
+            )
+        )
+        self.with_context(mail_notify_force_send=False).message_post(
+            body=self.env._("Files added by the customer."),
+            attachment_ids=attachments.ids,
+            author_id=author.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        return attachments
+
+    def _get_customer_state_labels(self):
+        """Status labels shown to customers (portal, tracking page, e-mails)."""
+        return {
             "draft": self.env._("Draft"),
             "submitted": self.env._("Awaiting approval"),
             "confirmed": self.env._("Received"),
@@ -416,4 +616,114 @@ class ServiceOrder(models.Model):
             "done": self.env._("Completed"),
             "cancelled": self.env._("Cancelled"),
         }
-        return labels[self.state]
+
+    def _get_customer_status_label(self):
+        self.ensure_one()
+        return self._get_customer_state_labels()[self.state]
+
+    def _get_portal_badge_class(self):
+        self.ensure_one()
+        return STATE_INFO[self.state].badge
+
+    def _get_portal_timeline(self):
+        """The customer's steps of the order: label, date reached, done/current.
+
+        Built from the date each state stores when it is reached; a cancelled
+        order shows the steps it went through, then the cancellation.
+        """
+        self.ensure_one()
+        labels = self._get_customer_state_labels()
+        reached = {
+            state: self[info.date_field]
+            for state, info in STATE_INFO.items()
+            if self[info.date_field]
+        }
+        if len(reached) > 1 and reached.get("draft"):
+            # demo or imported orders: created after they were submitted
+            reached["draft"] = min(reached.values())
+        if self.state == "cancelled":
+            flow = [s for s in TIMELINE_STATES if s in reached] + ["cancelled"]
+        else:
+            flow = list(TIMELINE_STATES)
+            if self.is_reseller_order and not self.date_submitted:
+                flow.remove("submitted")
+        current_index = flow.index(self.state) if self.state in flow else 0
+        return [
+            {
+                "state": state,
+                "label": labels[state],
+                "date": reached.get(state) if index <= current_index else False,
+                "done": index < current_index,
+                "current": index == current_index,
+            }
+            for index, state in enumerate(flow)
+        ]
+
+    # ------------------------------------------------------------
+    # Public tracking
+    # ------------------------------------------------------------
+
+    @api.model
+    def _find_tracked_order(self, order_number, last_name, company=None):
+        """The order whose number is ``order_number`` (case-insensitive,
+        surrounding spaces ignored) and whose customer's last name (last word
+        of the name) is exactly ``last_name`` (case-insensitive); an empty
+        recordset otherwise. No pattern matching on the input: ``%``, ``_``
+        and empty values never match. With ``company``, only the orders of its
+        company tree. Returns a sudo record: the public tracking page only
+        gives out ``_get_track_values()``.
+
+        Flat at any number of orders: one indexed equality on ``lower(name)``
+        (``_name_lower_idx``), then the name check in Python on the few
+        candidates (one per company); unknown numbers and wrong names get the
+        same empty answer."""
+        from odoo.tools import SQL, consteq
+
+        from .service_track_attempt import (
+            MAX_TRACK_CANDIDATES,
+            partner_last_name,
+            track_last_name,
+            track_order_number,
+        )
+
+        Order = self.sudo()
+        number = track_order_number(order_number)
+        name = track_last_name(last_name)
+        if not number or not name:
+            return Order.browse()
+        domain = Domain.custom(
+            to_sql=lambda model, alias, query: SQL(
+                "lower(%s) = %s", model._field_to_sql(alias, "name", query), number
+            )
+        )
+        if company:
+            domain &= Domain("company_id", "child_of", company.root_id.id)
+        candidates = Order.search_fetch(
+            domain, ["partner_id"], order="id", limit=MAX_TRACK_CANDIDATES
+        )
+        found = Order.browse()
+        for order in candidates:
+            expected = partner_last_name(order.partner_id.name)
+            if expected and consteq(expected.encode(), name.encode()) and not found:
+                found = order
+        return found
+
+    def _get_track_values(self):
+        """The only data the public tracking page shows about the order, as
+        plain strings: never personal data, amounts, tokens or notes. Read as
+        superuser, on these display fields only: the page is rendered for the
+        public user, and the location may be one customers cannot read."""
+        self.ensure_one()
+        order = self.sudo()
+        device = " – ".join(
+            part
+            for part in (order.device_model_id.display_name, order.device_description)
+            if part
+        )
+        return {
+            "number": order.name,
+            "status": order._get_customer_status_label(),
+            "device": device,
+            "agent": order.user_id.name or "",
+            "location": order.location_id.name or "",
+        }

@@ -12,3 +12,5 @@ from . import test_portal_security
 from . import test_portal_upload
 from . import test_portal_perf
 from . import test_portal_tours
+from . import test_order_model
+from . import test_portal_structure

@@ -6,7 +6,9 @@ from .common import ServicePortalCommon
 from .portal_rpc import call_is_refused, public_methods
 
 # Public methods of our models that portal users may call (none today).
-PORTAL_ALLOWED_METHODS = set()
+# ORM reads that our models override: the record rules scope them like any
+# search_read (the kanban's folded columns come from this one).
+PORTAL_ALLOWED_METHODS = {("service.order", "formatted_read_group")}
 OUR_MODELS = [
     "service.order",
     "service.order.answer",

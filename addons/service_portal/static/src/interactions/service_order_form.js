@@ -6,47 +6,56 @@ import { registry } from "@web/core/registry";
  * model (each question block carries the ids of its device models, rendered
  * server-side; empty means every device). Hidden questions keep what was typed
  * and are disabled so that they are not posted; the server validates again.
+ *
+ * Everything it changes is declared in `dynamicContent`, so the framework
+ * applies it and restores the page when the interaction stops.
  */
 export class ServiceOrderForm extends Interaction {
     static selector = ".o_service_order_form";
     dynamicContent = {
         "select[name=service_item_id], select[name=device_model_id]": {
-            "t-on-change": this.onDeviceChange,
+            "t-on-change": this.readDevice,
+        },
+        ".o_service_order_manual_device": {
+            "t-att-class": () => ({ "d-none": this.hasItem }),
+        },
+        ".o_service_order_task": {
+            "t-att-class": (taskEl) => ({ "d-none": !this.isTaskVisible(taskEl) }),
+        },
+        ".o_service_order_task :is(input, select, textarea)": {
+            "t-att-disabled": (inputEl) =>
+                !this.isTaskVisible(inputEl.closest(".o_service_order_task")),
         },
     };
 
     setup() {
-        this.onDeviceChange();
+        this.hasItem = false;
+        this.modelId = "";
+        this.readDevice();
     }
 
     /**
-     * @returns {string} id of the device model chosen, "" if none
+     * Reads the device chosen: a registered device (its model) or a model.
      */
-    getDeviceModelId() {
-        const itemEl = this.el.querySelector("select[name=service_item_id]");
-        const itemOptionEl = itemEl?.selectedOptions[0];
-        if (itemOptionEl && itemOptionEl.value) {
-            return itemOptionEl.dataset.deviceModelId || "";
-        }
-        return this.el.querySelector("select[name=device_model_id]")?.value || "";
+    readDevice() {
+        const itemOptionEl = this.el.querySelector("select[name=service_item_id]")
+            ?.selectedOptions[0];
+        this.hasItem = Boolean(itemOptionEl?.value);
+        this.modelId = this.hasItem
+            ? itemOptionEl.dataset.deviceModelId || ""
+            : this.el.querySelector("select[name=device_model_id]")?.value || "";
     }
 
-    onDeviceChange() {
-        const itemEl = this.el.querySelector("select[name=service_item_id]");
-        const manualEl = this.el.querySelector(".o_service_order_manual_device");
-        if (manualEl) {
-            manualEl.classList.toggle("d-none", Boolean(itemEl && itemEl.value));
-        }
-        const modelId = this.getDeviceModelId();
-        for (const taskEl of this.el.querySelectorAll(".o_service_order_task")) {
-            const modelIds = (taskEl.dataset.deviceModelIds || "").split(",").filter(Boolean);
-            const visible = !modelIds.length || modelIds.includes(modelId);
-            taskEl.classList.toggle("d-none", !visible);
-            for (const inputEl of taskEl.querySelectorAll("input, select, textarea")) {
-                inputEl.disabled = !visible;
-            }
-        }
+    /**
+     * @param {HTMLElement} taskEl a question block
+     * @returns {boolean} whether the question applies to the chosen model
+     */
+    isTaskVisible(taskEl) {
+        const modelIds = (taskEl.dataset.deviceModelIds || "").split(",").filter(Boolean);
+        return !modelIds.length || modelIds.includes(this.modelId);
     }
 }
 
-registry.category("public.interactions").add("service_portal.service_order_form", ServiceOrderForm);
+registry
+    .category("public.interactions")
+    .add("service_portal.service_order_form", ServiceOrderForm);
