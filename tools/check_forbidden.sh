@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fails on code patterns SECURITY.md forbids in our addons:
+# Fails on code patterns docs/SECURITY.md forbids in our addons:
 # csrf=False, auth='none', cr.commit() outside crons, Markup() around a variable,
 # t-raw in templates.
 set -u

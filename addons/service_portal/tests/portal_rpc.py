@@ -1,6 +1,6 @@
 """What a portal user could call over JSON-RPC, and whether it is refused.
 
-Shared by the access tests of the three addons (SECURITY.md case 2): every
+Shared by the access tests of the three addons (docs/SECURITY.md case 2): every
 public method that our addons define must refuse a portal user.
 """
 

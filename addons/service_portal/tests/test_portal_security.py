@@ -6,7 +6,7 @@ from .test_portal_common import ServicePortalHttpCommon
 
 @tagged("post_install", "-at_install")
 class TestPortalSecurity(ServicePortalHttpCommon):
-    """SECURITY.md cases 1 and 3 to 8 on the customer portal."""
+    """docs/SECURITY.md cases 1 and 3 to 8 on the customer portal."""
 
     @classmethod
     def setUpClass(cls):

@@ -13,7 +13,7 @@ PNG = base64.b64decode(
 
 @tagged("post_install", "-at_install")
 class TestPortalUpload(ServicePortalHttpCommon):
-    """SECURITY.md case 9: uploads on the order page."""
+    """docs/SECURITY.md case 9: uploads on the order page."""
 
     @classmethod
     def setUpClass(cls):
