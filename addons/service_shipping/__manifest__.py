@@ -1,6 +1,6 @@
 {
     "name": "Service Shipping",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Services",
     "summary": "Reseller shipments of service orders with packing list and "
     "QR shipping label",
@@ -32,5 +32,4 @@
             "service_shipping/static/tests/tours/**/*",
         ],
     },
-    "uninstall_hook": "uninstall_hook",
 }

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from odoo.addons.service_portal.models.service_state_mixin import SERVICE_USER_GROUP
+
 
 class ServiceLocation(models.Model):
     _inherit = "service.location"
@@ -17,6 +19,7 @@ class ServiceLocation(models.Model):
     )
     accepts_shipping = fields.Boolean(
         compute="_compute_accepts_shipping",
+        groups=SERVICE_USER_GROUP,
         help="The location accepts devices sent by one of its shipping methods.",
     )
 

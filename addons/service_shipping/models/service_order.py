@@ -1,21 +1,23 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import LockError, UserError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import SQL, sql
+
+from odoo.addons.service_portal.models.service_state_mixin import SERVICE_USER_GROUP
 
 # Orders of a reseller in this state, with a shipping method and not in a
 # shipment yet, are waiting to be shipped.
 SHIPPABLE_STATES = ("confirmed",)
-
-SHIPMENT_GROUP_FKEY = "service_order_shipment_group_fkey"
 
 
 class ServiceOrder(models.Model):
     _inherit = "service.order"
 
     location_accepts_shipping = fields.Boolean(
-        related="location_id.accepts_shipping", string="Location Accepts Shipping"
+        related="location_id.accepts_shipping",
+        string="Location Accepts Shipping",
+        groups=SERVICE_USER_GROUP,
     )
+    # readable by customers: the portal form offers the location's methods
     location_carrier_ids = fields.Many2many(related="location_id.carrier_ids")
     carrier_id = fields.Many2one(
         "delivery.carrier",
@@ -41,54 +43,26 @@ class ServiceOrder(models.Model):
         check_company=True,
     )
     shipment_state = fields.Selection(
-        related="shipment_id.state", string="Shipment Status"
+        related="shipment_id.state", string="Shipment Status", groups=SERVICE_USER_GROUP
     )
     is_shippable = fields.Boolean(
         string="Waiting to Be Shipped",
         compute="_compute_is_shippable",
         search="_search_is_shippable",
+        groups=SERVICE_USER_GROUP,
         help="A reseller's confirmed order with a shipping method that is "
         "not in a shipment yet.",
     )
 
-    # The database backs the rules of shipments (see init()): an order has a
-    # single shipment_id, so it can never be in two shipments, and an order
-    # in a shipment needs a location and a shipping method ...
+    # An order has a single shipment_id, so it is never in two shipments;
+    # joining one locks the order's row (_check_can_join_shipment) so that of
+    # two simultaneous requests only one succeeds, and _check_shipment_id
+    # keeps the order's reseller, location and method those of its shipment.
     _shipment_complete = models.Constraint(
         "CHECK(shipment_id IS NULL OR (location_id IS NOT NULL "
         "AND carrier_id IS NOT NULL AND commercial_partner_id IS NOT NULL))",
         "An order in a shipment needs a location and a shipping method.",
     )
-
-    def _auto_init(self):
-        """... and has the shipment's reseller, location and shipping method:
-        a composite foreign key onto service_shipment's UNIQUE(id,
-        partner_id, location_id, carrier_id).
-
-        Its first column is ``shipment_key``, a generated copy of
-        ``shipment_id``: Odoo manages the foreign keys of its many2one
-        columns by their first column and would drop a composite key that
-        starts with one of them.
-        """
-        super()._auto_init()
-        cr = self.env.cr
-        if not sql.column_exists(cr, self._table, "shipment_key"):
-            cr.execute(
-                SQL(
-                    "ALTER TABLE %s ADD COLUMN shipment_key integer "
-                    "GENERATED ALWAYS AS (shipment_id) STORED",
-                    SQL.identifier(self._table),
-                )
-            )
-        if not sql.constraint_definition(cr, self._table, SHIPMENT_GROUP_FKEY):
-            sql.add_constraint(
-                cr,
-                self._table,
-                SHIPMENT_GROUP_FKEY,
-                "FOREIGN KEY (shipment_key, commercial_partner_id, location_id, "
-                "carrier_id) REFERENCES service_shipment "
-                "(id, partner_id, location_id, carrier_id)",
-            )
 
     @api.depends(
         "state",
@@ -175,7 +149,7 @@ class ServiceOrder(models.Model):
 
     def action_view_shipment(self):
         self.ensure_one()
-        self._check_service_rights()
+        self._check_action_rights(operation="read")
         return {
             "type": "ir.actions.act_window",
             "res_model": "service.shipment",
@@ -273,28 +247,16 @@ class ServiceOrder(models.Model):
                     )
                 )
 
-    def _lock_for_shipment(self):
-        """Lock the orders' rows (NOWAIT) and return {order id: shipment id}
-        as committed in the database.
-
-        Two requests putting the same order in two shipments: the second one
-        fails to lock (LockNotAvailable) or, if the first one has committed
-        meanwhile, hits a serialization failure; Odoo retries the request and
-        the retry sees the order in its shipment and refuses it clearly.
-        """
-        if not self.ids:
-            return {}
-        self.flush_recordset(["shipment_id"])
-        self.env.cr.execute(
-            SQL(
-                "SELECT id, shipment_id FROM service_order WHERE id IN %s "
-                "ORDER BY id FOR UPDATE NOWAIT",
-                tuple(self.ids),
-            )
-        )
-        return dict(self.env.cr.fetchall())
-
     def _check_can_join_shipment(self, shipment):
+        """Refuse orders that cannot join the draft ``shipment``.
+
+        The orders' rows are locked first: of two requests putting the same
+        order in two shipments at the same time, the second cannot lock it
+        while the first runs (LockError, a message), and once the first has
+        committed its lock fails on the changed row (a serialization failure:
+        Odoo retries the request, and the retry sees the order in its
+        shipment). Once locked, the values read are the committed ones.
+        """
         shipment.ensure_one()
         if shipment.state != "draft":
             raise UserError(
@@ -304,11 +266,18 @@ class ServiceOrder(models.Model):
                     shipment=shipment.name,
                 )
             )
-        current = self._lock_for_shipment()
-        others = self.filtered(lambda o: current.get(o.id) not in (None, shipment.id))
+        try:
+            self.lock_for_update()
+        except LockError:
+            raise LockError(
+                self.env._(
+                    "Another request is shipping %(orders)s right now. Reload the "
+                    "page to see their shipment.",
+                    orders=", ".join(self.mapped("name")),
+                )
+            ) from None
+        others = self.filtered(lambda o: o.shipment_id and o.shipment_id != shipment)
         if others:
-            # committed shipment ids: read them again after the lock
-            others.invalidate_recordset(["shipment_id"])
             raise UserError(
                 self.env._(
                     "An order cannot be in two shipments: %(orders)s already "
@@ -317,7 +286,7 @@ class ServiceOrder(models.Model):
                     shipments=", ".join(others.shipment_id.mapped("name")),
                 )
             )
-        joining = self.filtered(lambda o: current.get(o.id) != shipment.id)
+        joining = self.filtered(lambda o: o.shipment_id != shipment)
         joining._check_shippable(
             shipment.partner_id, shipment.location_id, shipment.carrier_id
         )

@@ -4,7 +4,9 @@ import io
 import qrcode
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
+
+from odoo.addons.service_portal.models.service_state_mixin import SERVICE_USER_GROUP
 
 SHIPMENT_STATES = [
     ("draft", "Draft"),
@@ -86,7 +88,8 @@ class ServiceShipment(models.Model):
         tracking=True,
         help="Total weight of the parcels.",
     )
-    weight_uom_name = fields.Char(compute="_compute_weight_uom_name")
+    # sudo: the unit's name is shown to resellers, who may not read units
+    weight_uom_name = fields.Char(compute="_compute_weight_uom_name", compute_sudo=True)
     tracking_ref = fields.Char(
         string="Tracking Reference",
         tracking=True,
@@ -104,8 +107,19 @@ class ServiceShipment(models.Model):
     )
     date_confirmed = fields.Datetime(string="Confirmed On", readonly=True, copy=False)
     date_received = fields.Datetime(string="Received On", readonly=True, copy=False)
-    note = fields.Text(string="Notes")
-    color = fields.Integer()
+    # Staff only: not shown to resellers, so not readable by them over RPC
+    # either (the portal renders shipments under sudo).
+    note = fields.Text(string="Notes", groups=SERVICE_USER_GROUP)
+    color = fields.Integer(groups=SERVICE_USER_GROUP)
+    create_uid = fields.Many2one(
+        "res.users", string="Created by", readonly=True, groups=SERVICE_USER_GROUP
+    )
+    write_uid = fields.Many2one(
+        "res.users",
+        string="Last Updated by",
+        readonly=True,
+        groups=SERVICE_USER_GROUP,
+    )
 
     _name_company_uniq = models.UniqueIndex(
         "(company_id, name)",
@@ -118,14 +132,6 @@ class ServiceShipment(models.Model):
     _weight_positive = models.Constraint(
         "CHECK(weight >= 0)",
         "The weight of a shipment cannot be negative.",
-    )
-    # Target of the composite foreign key of service_order
-    # (shipment_key, commercial_partner_id, location_id, carrier_id): the
-    # database itself refuses an order whose reseller, location or shipping
-    # method differs from its shipment's.
-    _group_key = models.Constraint(
-        "UNIQUE(id, partner_id, location_id, carrier_id)",
-        "A shipment's reseller, location and shipping method identify it.",
     )
 
     @api.depends("order_ids")
@@ -168,14 +174,6 @@ class ServiceShipment(models.Model):
                     )
                 )
 
-    @api.constrains("partner_id", "location_id", "carrier_id", "order_ids")
-    def _check_order_ids(self):
-        for shipment in self:
-            for order in shipment.order_ids:
-                message = order._get_shipment_mismatch(shipment)
-                if message:
-                    raise ValidationError(message)
-
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
@@ -195,13 +193,27 @@ class ServiceShipment(models.Model):
         keys = ("partner_id", "location_id", "carrier_id")
         if any(key in vals for key in keys):
             for shipment in self:
-                if shipment.state != "draft" and any(
+                if not any(
                     shipment[key].id != vals[key] for key in keys if key in vals
                 ):
+                    continue
+                if shipment.state != "draft":
                     raise UserError(
                         self.env._(
                             "The shipment %(shipment)s is no longer a draft: its "
                             "reseller, destination and shipping method are fixed.",
+                            shipment=shipment.name,
+                        )
+                    )
+                # the orders' own constraint (_check_shipment_id) keeps them
+                # in their group; the shipment keeps its group while it has
+                # orders
+                if shipment.order_ids:
+                    raise UserError(
+                        self.env._(
+                            "Remove the service orders of %(shipment)s before "
+                            "changing its reseller, destination or shipping "
+                            "method: its orders go there by that method.",
                             shipment=shipment.name,
                         )
                     )
@@ -238,19 +250,9 @@ class ServiceShipment(models.Model):
     # Actions
     # ------------------------------------------------------------
 
-    def _check_shipment_rights(self):
-        """Public actions are callable over RPC: refuse anyone who may not
-        run the service desk (portal users in particular: the portal calls
-        the actions under sudo after its own checks)."""
-        if not self.env.su and not self.env.user.has_group(
-            "service_portal.service_portal_group_user"
-        ):
-            raise AccessError(self.env._("Only the service desk can change shipments."))
-        self.check_access("write")
-
     def action_confirm(self):
         """The reseller has packed the devices: ready for pickup."""
-        self._check_shipment_rights()
+        self._check_action_rights()
         self._check_state(("draft",), self.env._("confirm"))
         for shipment in self:
             if not shipment.order_ids:
@@ -279,7 +281,7 @@ class ServiceShipment(models.Model):
 
     def action_receive(self):
         """The location received the parcels: the orders move on to repair."""
-        self._check_shipment_rights()
+        self._check_action_rights()
         self._check_state(("confirmed",), self.env._("receive"))
         self.write({"state": "received", "date_received": fields.Datetime.now()})
         for shipment in self:
@@ -309,7 +311,7 @@ class ServiceShipment(models.Model):
     def action_cancel(self):
         """Cancel a draft or confirmed shipment: its orders can be shipped
         again."""
-        self._check_shipment_rights()
+        self._check_action_rights()
         self._check_state(OPEN_SHIPMENT_STATES, self.env._("cancel"))
         self.write({"state": "cancelled"})
         for shipment in self:
@@ -337,7 +339,7 @@ class ServiceShipment(models.Model):
 
     def action_draft(self):
         """Reopen a cancelled shipment as an empty draft."""
-        self._check_shipment_rights()
+        self._check_action_rights()
         self._check_state(("cancelled",), self.env._("reset to draft"))
         self.write({"state": "draft", "date_confirmed": False})
         return True

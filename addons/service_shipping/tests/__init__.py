@@ -4,3 +4,4 @@ from . import test_concurrency
 from . import test_portal
 from . import test_reports
 from . import test_tour
+from . import test_portal_fields

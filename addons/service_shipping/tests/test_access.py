@@ -25,7 +25,7 @@ class TestShipmentAccess(ServiceShippingCommon):
         )
         cls.shipment_other = cls._create_shipment(cls.order_other)
 
-    # -- portal (SECURITY 2, 17) -------------------------------------------------
+    # -- portal (docs/SECURITY.md cases 2, 17) ---------------------------------
 
     def test_portal_reseller_reads_own_shipments_only(self):
         Shipment = self.env["service.shipment"].with_user(self.portal_reseller)
@@ -129,7 +129,7 @@ class TestShipmentAccess(ServiceShippingCommon):
             shipment.id,
         )
 
-    # -- multi-company (SECURITY 23) ----------------------------------------------
+    # -- multi-company (docs/SECURITY.md case 23) ------------------------------
 
     def test_multi_company(self):
         company_b = self.env["res.company"].create({"name": "Shipping Company B"})

@@ -1,7 +1,7 @@
 import psycopg2
 
 from odoo import SUPERUSER_ID, Command, api
-from odoo.exceptions import UserError
+from odoo.exceptions import LockError, UserError
 from odoo.service.model import retrying
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
@@ -10,9 +10,9 @@ from odoo.tools import mute_logger
 @tagged("post_install", "-at_install")
 class TestShipmentConcurrency(TransactionCase):
     """Two transactions put the same order in two shipments at the same time
-    (SECURITY 19). The data must be committed for the second transaction to
-    see it, so this test works in cursors of its own and cleans up after
-    itself."""
+    (docs/SECURITY.md case 19). The data must be committed for the second
+    transaction to see it, so this test works in cursors of its own and
+    cleans up after itself."""
 
     def setUp(self):
         super().setUp()
@@ -87,14 +87,14 @@ class TestShipmentConcurrency(TransactionCase):
             with self.registry.cursor() as cr1:
                 env1 = api.Environment(cr1, SUPERUSER_ID, {})
                 shipment = self._create_shipment(env1)
-                # while the first one runs, the second cannot take the order:
-                # the database refuses at once (the server retries it)
-                with self.assertRaises(psycopg2.errors.LockNotAvailable):
+                # while the first one runs, the second cannot lock the order:
+                # refused at once, with a message for the user
+                with self.assertRaisesRegex(LockError, "Another request is shipping"):
                     with cr2.savepoint(flush=False):
                         self._create_shipment(env2)
                 env2.invalidate_all(flush=False)
             # the first transaction has committed: the second one's snapshot
-            # is stale, the database refuses the write ...
+            # is stale, the database refuses to lock the changed row ...
             with self.assertRaises(psycopg2.errors.SerializationFailure):
                 with cr2.savepoint(flush=False):
                     self._create_shipment(env2)

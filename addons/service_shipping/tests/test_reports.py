@@ -18,7 +18,7 @@ except ImportError:  # pragma: no cover - requirements-test.txt installs it
 @tagged("post_install", "-at_install")
 class TestShipmentReports(HttpCase, ServiceShippingCommon):
     """Both documents through wkhtmltopdf; the label's QR code holds the
-    shipment reference and nothing else (SECURITY 20).
+    shipment reference and nothing else (docs/SECURITY.md case 20).
 
     An HttpCase: wkhtmltopdf fetches the report assets from the test server,
     which must share the test transaction."""
@@ -66,13 +66,39 @@ class TestShipmentReports(HttpCase, ServiceShippingCommon):
             self.order_1.name,
             self.order_2.name,
             "PL-SERIAL-1",
-            "REF-&lt;b&gt;1&lt;/b&gt;",  # escaped (SECURITY 8)
+            "REF-&lt;b&gt;1&lt;/b&gt;",  # escaped (docs/SECURITY.md case 8)
             self.location.name,
             self.carrier_courier.name,
             "Harbour Road",
         ):
             self.assertIn(expected, html)
         self.assertNotIn("REF-<b>1</b>", html)
+
+    def test_staff_note_on_the_staff_copy_only(self):
+        """The shipment's staff note is printed on the packing list for the
+        service desk, not on the copy the reseller downloads from the portal
+        (rendered under sudo, with the reseller as user). docs/SECURITY.md
+        cases 7 and 25."""
+        self.shipment.note = "Check the seals: disputed before"
+        xmlid = "service_shipping.service_shipment_action_report_packing_list"
+        staff_html = (
+            self.env["ir.actions.report"]
+            .with_user(self.user_service)
+            ._render_qweb_html(xmlid, self.shipment.ids)[0]
+            .decode()
+        )
+        self.assertIn("disputed before", staff_html)
+        self.authenticate(self.portal_reseller.login, self.portal_reseller.login)
+        for doc in ("packing-list", "label"):
+            with self.subTest(doc=doc):
+                # test mode renders the PDF's HTML (no force_report_rendering)
+                response = self.url_open(f"/my/shipments/{self.shipment.id}/{doc}")
+                self.assertEqual(response.status_code, 200)
+                self.assertIn(
+                    "Shipment_", response.headers.get("Content-Disposition", "")
+                )
+                self.assertIn(self.shipment.name, response.text)
+                self.assertNotIn("disputed before", response.text)
 
     def test_label_qr_code_holds_the_reference_only(self):
         self.assertIsNotNone(zxingcpp, "zxing-cpp is in requirements-test.txt")

@@ -1,7 +1,9 @@
+from unittest.mock import patch
+
 import psycopg2
 
 from odoo import Command
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import LockError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import SQL, mute_logger
 
@@ -45,7 +47,7 @@ class TestServiceShipment(ServiceShippingCommon):
                 carrier_id=self.carrier_post.id,
             )
 
-    # -- creation and grouping rules (SECURITY 18) -----------------------------
+    # -- creation and grouping rules (docs/SECURITY.md case 18) ----------------
 
     def test_create_shipment(self):
         shipment = self.env["service.shipment"]._create_for_reseller(
@@ -155,28 +157,45 @@ class TestServiceShipment(ServiceShippingCommon):
         with self.assertRaisesRegex(UserError, "no longer a draft"):
             shipment.write({"carrier_id": self.carrier_post.id})
 
-    # -- database constraints (SECURITY 18, 19) -------------------------------
+    # -- one group per shipment (docs/SECURITY.md cases 18, 19) ----------------
+
+    def test_order_keeps_its_shipments_group(self):
+        """An order in a shipment keeps the shipment's reseller, location and
+        method; a shipment with orders keeps its group."""
+        shipment = self._create_shipment(self.order_1)
+        for vals in (
+            {"carrier_id": self.carrier_post.id},
+            {"location_id": self.location_b.id},
+        ):
+            with self.subTest(vals=vals):
+                with (
+                    self.assertRaisesRegex(ValidationError, "but shipment"),
+                    self.cr.savepoint(),
+                ):
+                    self.order_1.write(vals)
+        for vals in (
+            {"carrier_id": self.carrier_post.id},
+            {"location_id": self.location_b.id},
+            {"partner_id": self.other_reseller.id},
+        ):
+            with self.subTest(vals=vals):
+                with self.assertRaisesRegex(UserError, "Remove the service orders"):
+                    shipment.write(vals)
+        # the same values change nothing and are accepted
+        shipment.write({"carrier_id": self.carrier_courier.id})
+        # an empty draft can change its group
+        shipment.write({"order_ids": [Command.unlink(self.order_1.id)]})
+        shipment.write({"carrier_id": self.carrier_post.id})
+        self.assertEqual(shipment.carrier_id, self.carrier_post)
 
     @mute_logger("odoo.sql_db")
-    def test_database_refuses_mismatched_order(self):
-        """Even raw SQL cannot put an order in a shipment of another group."""
+    def test_database_refuses_incomplete_order(self):
+        """Even raw SQL cannot put an order without a shipping method in a
+        shipment."""
         shipment = self._create_shipment(self.order_1)
-        order_b = self._create_shippable_order(
-            serial_number="RS-8", carrier_id=self.carrier_post.id
-        )
-        self.env.flush_all()
-        with self.assertRaises(psycopg2.errors.ForeignKeyViolation):
-            with self.cr.savepoint():
-                self.cr.execute(
-                    SQL(
-                        "UPDATE service_order SET shipment_id = %s WHERE id = %s",
-                        shipment.id,
-                        order_b.id,
-                    )
-                )
         customer_order = self._create_order()
         self.env.flush_all()
-        with self.assertRaises(psycopg2.errors.IntegrityError):
+        with self.assertRaises(psycopg2.errors.CheckViolation):
             with self.cr.savepoint():
                 self.cr.execute(
                     SQL(
@@ -185,16 +204,23 @@ class TestServiceShipment(ServiceShippingCommon):
                         customer_order.id,
                     )
                 )
-        # the same group is accepted
-        self.cr.execute(
-            SQL(
-                "UPDATE service_order SET shipment_id = %s WHERE id = %s",
-                shipment.id,
-                self.order_2.id,
-            )
-        )
-        self.env.invalidate_all()
-        self.assertEqual(shipment.order_ids, self.order_1 | self.order_2)
+
+    def test_order_being_shipped_elsewhere_is_a_message(self):
+        """An order locked by another request (shipping it right now) is
+        refused with a sentence, not a database error."""
+        Order = type(self.env["service.order"])
+
+        def locked(records, *, allow_referencing=False):
+            raise LockError("Cannot grab a lock on records")
+
+        with patch.object(Order, "lock_for_update", locked):
+            with self.assertRaisesRegex(
+                LockError, f"Another request is shipping {self.order_1.name}"
+            ):
+                self.env["service.shipment"]._create_for_reseller(
+                    self.reseller, self.order_1
+                )
+        self.assertFalse(self.order_1.shipment_id)
 
     def test_sql_constraints(self):
         shipment = self._create_shipment(self.order_1)
@@ -215,7 +241,7 @@ class TestServiceShipment(ServiceShippingCommon):
         self.assertEqual(shipment.state, "confirmed")
         self.assertTrue(shipment.date_confirmed)
         self.assertIn(shipment.name, self._message_bodies(self.order_1))
-        # a second click changes nothing (SECURITY 21)
+        # a second click changes nothing (docs/SECURITY.md case 21)
         messages = shipment.message_ids
         with self.assertRaisesRegex(UserError, "cannot confirm"):
             shipment.action_confirm()
