@@ -1,15 +1,16 @@
-import psycopg2
-
 from odoo import http
-from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import pager as portal_pager
-from odoo.addons.service_portal.controllers.portal import ServicePortal, _to_id
+from odoo.addons.service_portal.controllers.portal import (
+    ServicePortal,
+    _to_id,
+    _to_ids,
+    _to_page,
+)
 
-# Ids above PostgreSQL's integer range would make the database fail.
-MAX_ID = 2**31 - 1
 MAX_PARCELS = 999
 MAX_WEIGHT = 100000.0
 MAX_TRACKING_LENGTH = 64
@@ -19,9 +20,12 @@ MAX_CUSTOMER_REF_LENGTH = 64
 class ServiceShippingPortal(ServicePortal):
     """Portal tab Shipments, for the contacts of resellers only.
 
-    Everything is read through the user's record rules and written under
-    sudo with the reseller, location, method and company chosen by the
-    server from the orders, never from the request.
+    Lists are scoped to the user's reseller company by an explicit domain
+    (the record rules apply as well): staff who open the portal see their
+    own company's shipments, not every shipment they may read. Documents are
+    checked by ``_shipment_check_access``; changes are written under sudo
+    with the reseller, location, method and company chosen by the server
+    from the orders, never from the request.
     """
 
     _shipments_per_page = 20
@@ -31,11 +35,21 @@ class ServiceShippingPortal(ServicePortal):
     # ------------------------------------------------------------
 
     def _get_shipping_reseller(self):
-        """The reseller company of the logged-in user, or an empty record."""
-        partner = request.env.user.partner_id.commercial_partner_id
-        if request.env.user._is_public() or not partner.is_reseller:
+        """The reseller company of the logged-in user, or an empty record
+        (not a reseller's contact, or no right to read shipments)."""
+        user = request.env.user
+        partner = user.partner_id.commercial_partner_id
+        if (
+            user._is_public()
+            or not partner.is_reseller
+            or not request.env["service.shipment"].has_access("read")
+        ):
             return request.env["res.partner"]
         return partner
+
+    def _prepare_shipments_domain(self, reseller):
+        """The shipments the portal shows to the contacts of ``reseller``."""
+        return Domain("partner_id", "=", reseller.id)
 
     def _prepare_portal_layout_values(self):
         values = super()._prepare_portal_layout_values()
@@ -45,9 +59,12 @@ class ServiceShippingPortal(ServicePortal):
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
         if "shipment_count" in counters:
+            reseller = self._get_shipping_reseller()
             values["shipment_count"] = (
-                request.env["service.shipment"].search_count([])
-                if self._get_shipping_reseller()
+                request.env["service.shipment"].search_count(
+                    self._prepare_shipments_domain(reseller)
+                )
+                if reseller
                 else 0
             )
         return values
@@ -102,15 +119,21 @@ class ServiceShippingPortal(ServicePortal):
     # Helpers
     # ------------------------------------------------------------
 
-    def _shipment_get_sudo(self, shipment_id):
-        """The shipment if the user is a reseller's contact allowed to read
-        it (record rules), else raise AccessError/MissingError (the callers
-        redirect to /my: an id of someone else is never confirmed)."""
-        if not self._get_shipping_reseller():
-            raise AccessError(request.env._("Shipments are for resellers."))
-        if not 0 < shipment_id <= MAX_ID:
-            raise MissingError(request.env._("This document does not exist."))
-        return self._document_check_access("service.shipment", shipment_id)
+    def _shipment_check_access(self, shipment_id):
+        """The shipment as a sudo record, if it is one of the user's reseller.
+
+        An id that cannot exist or does not exist raises ``NotFound`` (404);
+        someone else's shipment, or any shipment for a user who is not a
+        reseller's contact, raises ``AccessError`` (the routes redirect to
+        ``/my``).
+        """
+        shipment_sudo = self._service_document_check_access(
+            "service.shipment", shipment_id
+        )
+        reseller = self._get_shipping_reseller()
+        if not reseller or shipment_sudo.partner_id != reseller:
+            raise AccessError(request.env._("This shipment is not yours."))
+        return shipment_sudo
 
     def _get_waiting_orders(self, reseller):
         """The reseller's orders waiting to be shipped (read with the user's
@@ -139,15 +162,15 @@ class ServiceShippingPortal(ServicePortal):
     def _prepare_shipments_values(self, reseller, page=1, error=None, selected=()):
         values = self._prepare_portal_layout_values()
         Shipment = request.env["service.shipment"]
-        total = Shipment.search_count([])
+        domain = self._prepare_shipments_domain(reseller)
         pager = portal_pager(
             url="/my/shipments",
-            total=total,
+            total=Shipment.search_count(domain),
             page=page,
             step=self._shipments_per_page,
         )
         shipments = Shipment.search(
-            [], limit=self._shipments_per_page, offset=pager["offset"]
+            domain, limit=self._shipments_per_page, offset=pager["offset"]
         )
         values.update(
             {
@@ -163,18 +186,6 @@ class ServiceShippingPortal(ServicePortal):
             }
         )
         return values
-
-    def _parse_ids(self, values):
-        ids = []
-        for value in values:
-            try:
-                record_id = int(value)
-            except (TypeError, ValueError):
-                return None
-            if not 0 < record_id <= MAX_ID:
-                return None
-            ids.append(record_id)
-        return list(dict.fromkeys(ids))
 
     def _parse_shipment_form(self, post, errors):
         """Validated values of the draft shipment form (parcels, weight,
@@ -224,7 +235,9 @@ class ServiceShippingPortal(ServicePortal):
                 "post": post or {},
             }
         )
-        return request.render("service_shipping.portal_my_shipment", values)
+        return self._service_secure_response(
+            request.render("service_shipping.portal_my_shipment", values)
+        )
 
     def _shipment_messages(self):
         return {
@@ -254,8 +267,10 @@ class ServiceShippingPortal(ServicePortal):
         reseller = self._get_shipping_reseller()
         if not reseller:
             return request.redirect("/my")
-        values = self._prepare_shipments_values(reseller, page=max(page, 1))
-        return request.render("service_shipping.portal_my_shipments", values)
+        values = self._prepare_shipments_values(reseller, page=_to_page(page))
+        return self._service_secure_response(
+            request.render("service_shipping.portal_my_shipments", values)
+        )
 
     @http.route(
         "/my/shipments/create",
@@ -268,7 +283,9 @@ class ServiceShippingPortal(ServicePortal):
         reseller = self._get_shipping_reseller()
         if not reseller:
             return request.redirect("/my")
-        ids = self._parse_ids(request.httprequest.form.getlist("order_ids"))
+        posted = request.httprequest.form.getlist("order_ids")
+        # one value that is no id refuses the whole selection
+        ids = _to_ids(posted) if all(_to_id(value) for value in posted) else []
         error = None
         if not ids:
             error = request.env._("Select the service orders to ship.")
@@ -307,20 +324,16 @@ class ServiceShippingPortal(ServicePortal):
                             ._create_for_reseller(reseller, orders.sudo())
                         )
                 except UserError as e:
+                    # LockError included: another request is shipping them
                     error = e.args[0]
-                except psycopg2.IntegrityError:
-                    error = request.env._(
-                        "These orders cannot be shipped together. Reload the page "
-                        "and select them again."
-                    )
                 else:
                     return request.redirect(
                         f"/my/shipments/{shipment_sudo.id}?message=created"
                     )
-        values = self._prepare_shipments_values(
-            reseller, error=error, selected=ids or ()
+        values = self._prepare_shipments_values(reseller, error=error, selected=ids)
+        return self._service_secure_response(
+            request.render("service_shipping.portal_my_shipments", values)
         )
-        return request.render("service_shipping.portal_my_shipments", values)
 
     @http.route(
         "/my/shipments/<int:shipment_id>",
@@ -331,8 +344,8 @@ class ServiceShippingPortal(ServicePortal):
     )
     def portal_my_shipment(self, shipment_id, message=None, **kw):
         try:
-            shipment_sudo = self._shipment_get_sudo(shipment_id)
-        except (AccessError, MissingError):
+            shipment_sudo = self._shipment_check_access(shipment_id)
+        except AccessError:
             return request.redirect("/my")
         return self._shipment_page(
             shipment_sudo, message=self._shipment_messages().get(message)
@@ -360,8 +373,8 @@ class ServiceShippingPortal(ServicePortal):
 
     def _portal_shipment_save(self, shipment_id, post, confirm):
         try:
-            shipment_sudo = self._shipment_get_sudo(shipment_id)
-        except (AccessError, MissingError):
+            shipment_sudo = self._shipment_check_access(shipment_id)
+        except AccessError:
             return request.redirect("/my")
         url = f"/my/shipments/{shipment_sudo.id}"
         if shipment_sudo.state != "draft":
@@ -393,8 +406,8 @@ class ServiceShippingPortal(ServicePortal):
     )
     def portal_shipment_cancel(self, shipment_id, **post):
         try:
-            shipment_sudo = self._shipment_get_sudo(shipment_id)
-        except (AccessError, MissingError):
+            shipment_sudo = self._shipment_check_access(shipment_id)
+        except AccessError:
             return request.redirect("/my")
         if shipment_sudo.state == "draft":
             shipment_sudo.action_cancel()
@@ -411,8 +424,8 @@ class ServiceShippingPortal(ServicePortal):
     )
     def portal_shipment_document(self, shipment_id, **kw):
         try:
-            shipment_sudo = self._shipment_get_sudo(shipment_id)
-        except (AccessError, MissingError):
+            shipment_sudo = self._shipment_check_access(shipment_id)
+        except AccessError:
             return request.redirect("/my")
         if shipment_sudo.state not in ("confirmed", "received"):
             return request.redirect(f"/my/shipments/{shipment_sudo.id}")

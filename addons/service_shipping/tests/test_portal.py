@@ -1,10 +1,9 @@
 from unittest.mock import patch
 from urllib.parse import urlparse
 
-import psycopg2
-
+from odoo.exceptions import LockError
 from odoo.http import Request
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import ServiceShippingCommon
 
@@ -51,7 +50,7 @@ class TestShippingPortal(HttpCase, ServiceShippingCommon):
         self.assertIn(response.status_code, (302, 303))
         self.assertEqual(urlparse(response.headers["Location"]).path, path)
 
-    # -- tab and list (SECURITY 17) ------------------------------------------------
+    # -- tab and list (docs/SECURITY.md case 17) --------------------------------
 
     def test_home_tile_for_resellers_only(self):
         self._login_reseller()
@@ -146,6 +145,91 @@ class TestShippingPortal(HttpCase, ServiceShippingCommon):
         count_queries()  # caches cleared by the new records, warm them again
         self.assertEqual(count_queries(), few)
 
+    def _reseller_employee(self, login, groups):
+        """An internal user whose partner is a contact of the reseller."""
+        contact = self.env["res.partner"].create(
+            {"name": f"Employee {login}", "parent_id": self.reseller.id}
+        )
+        return new_test_user(
+            self.env,
+            login=login,
+            password=login,
+            groups=groups,
+            partner_id=contact.id,
+        )
+
+    def test_staff_sees_their_own_companys_shipments(self):
+        """The list is scoped to the user's reseller, not to what he may
+        read: a service desk agent who is a reseller's contact sees that
+        reseller's shipments only, though he may read every shipment
+        (docs/SECURITY.md case 17)."""
+        agent = self._reseller_employee(
+            "ss_agent_reseller", "service_portal.service_portal_group_user"
+        )
+        own = self._create_shipment(self.order_1)
+        self.assertTrue(
+            self.shipment_other.with_user(agent).has_access("read"),
+            "the agent may read the other reseller's shipment",
+        )
+        self.authenticate(agent.login, agent.login)
+        response = self.url_open("/my/shipments")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(own.name, response.text)
+        self.assertIn(self.order_2.name, response.text)  # waiting to be sent
+        self.assertNotIn(self.shipment_other.name, response.text)
+        self.assertNotIn(self.order_other.name, response.text)
+        counters = self.make_jsonrpc_request(
+            "/my/counters", {"counters": ["shipment_count"]}
+        )
+        self.assertEqual(counters["shipment_count"], 1)
+        response = self.url_open(
+            f"/my/shipments/{self.shipment_other.id}", allow_redirects=False
+        )
+        self.assertRedirectsTo(response, "/my")
+        response = self._post(f"/my/shipments/{self.shipment_other.id}/cancel")
+        self.assertRedirectsTo(response, "/my")
+        self.assertEqual(self.shipment_other.state, "confirmed")
+
+    def test_employee_without_service_rights(self):
+        """An internal user of a reseller without service rights may read no
+        shipment (ACLs): no tab, no list, no error page."""
+        employee = self._reseller_employee("ss_employee_reseller", "base.group_user")
+        own = self._create_shipment(self.order_1)
+        self.authenticate(employee.login, employee.login)
+        response = self.url_open("/my")
+        self.assertEqual(response.status_code, 200)
+        self.assertNotIn('href="/my/shipments"', response.text)
+        for url in ("/my/shipments", f"/my/shipments/{own.id}"):
+            with self.subTest(url=url):
+                response = self.url_open(url, allow_redirects=False)
+                self.assertRedirectsTo(response, "/my")
+        counters = self.make_jsonrpc_request(
+            "/my/counters", {"counters": ["shipment_count"]}
+        )
+        self.assertEqual(counters["shipment_count"], 0)
+
+    def test_pages_cannot_be_framed(self):
+        """The pages with one-click actions (create, confirm, cancel) forbid
+        other sites to frame them (docs/SECURITY.md case 27)."""
+        self._login_reseller()
+        shipment = self._create_shipment(self.order_1)
+        responses = {
+            "list": self.url_open("/my/shipments"),
+            "list with an error": self._create(self.order_post | self.order_2),
+            "shipment": self.url_open(f"/my/shipments/{shipment.id}"),
+            "shipment with an error": self._post(
+                f"/my/shipments/{shipment.id}/update", {"parcel_count": "x"}
+            ),
+        }
+        for page, response in responses.items():
+            with self.subTest(page=page):
+                self.assertEqual(response.status_code, 200)
+                self.assertEqual(
+                    response.headers.get("Content-Security-Policy"),
+                    "frame-ancestors 'self'",
+                )
+                self.assertEqual(response.headers.get("X-Frame-Options"), "SAMEORIGIN")
+
     # -- create --------------------------------------------------------------------
 
     def test_create_shipment(self):
@@ -200,20 +284,20 @@ class TestShippingPortal(HttpCase, ServiceShippingCommon):
         self.assertFalse(free_other.shipment_id)
         self.assertFalse(customer_order.shipment_id)
 
-    def test_create_database_refusal_is_a_message(self):
-        """If the database refuses the shipment (a concurrent request won),
-        the reseller gets a message, never an error 500."""
+    def test_create_while_another_request_ships_them(self):
+        """Two requests ship the same orders at once: the one that cannot
+        lock them gets a message, never an error 500 (the concurrency itself
+        is in test_concurrency)."""
         self._login_reseller()
 
-        def refuse(self_model, partner, orders, values=None):
-            raise psycopg2.errors.ForeignKeyViolation("refused")
+        def locked(records, *, allow_referencing=False):
+            raise LockError("Cannot grab a lock on records")
 
-        with patch.object(
-            type(self.env["service.shipment"]), "_create_for_reseller", refuse
-        ):
+        with patch.object(type(self.env["service.order"]), "lock_for_update", locked):
             response = self._create(self.order_1 | self.order_2)
         self.assertEqual(response.status_code, 200)
-        self.assertIn("cannot be shipped together", response.text)
+        self.assertIn("Another request is shipping", response.text)
+        self.assertIn("o_shipment_error", response.text)
         self.assertFalse(self._shipments())
 
     def test_create_mixed_groups_refused(self):
@@ -247,9 +331,6 @@ class TestShippingPortal(HttpCase, ServiceShippingCommon):
             f"/my/shipments/{self.shipment_other.id}",
             f"/my/shipments/{self.shipment_other.id}/label",
             f"/my/shipments/{self.shipment_other.id}/packing-list",
-            "/my/shipments/0",
-            f"/my/shipments/{2**40}",
-            "/my/shipments/999999",
         ):
             with self.subTest(url=url):
                 response = self.url_open(url, allow_redirects=False)
@@ -264,8 +345,23 @@ class TestShippingPortal(HttpCase, ServiceShippingCommon):
                 self.assertRedirectsTo(response, "/my")
         self.assertEqual(self.shipment_other.parcel_count, 1)
         self.assertEqual(self.shipment_other.state, "confirmed")
-        response = self.url_open("/my/shipments/abc", allow_redirects=False)
-        self.assertEqual(response.status_code, 404)
+
+    def test_impossible_and_missing_ids_answer_404(self):
+        """An id that cannot exist or does not exist is not found, as sale
+        answers for a missing document; an existing one of someone else
+        redirects (test_other_resellers_shipment_and_documents).
+        docs/SECURITY.md case 5."""
+        self._login_reseller()
+        self.env["service.shipment"].search([("id", "=", 99999999)]).unlink()
+        for shipment_id in ("-1", "0", "99999999", str(2**40), "abc"):
+            for suffix in ("", "/label", "/packing-list"):
+                url = f"/my/shipments/{shipment_id}{suffix}"
+                with self.subTest(url=url):
+                    response = self.url_open(url, allow_redirects=False)
+                    self.assertEqual(response.status_code, 404)
+            with self.subTest(url=f"/my/shipments/{shipment_id}/confirm"):
+                response = self._post(f"/my/shipments/{shipment_id}/confirm")
+                self.assertEqual(response.status_code, 404)
 
     def test_update_validates_and_ignores_other_fields(self):
         self._login_reseller()
