@@ -22,3 +22,10 @@ class TestShippingTour(HttpCase, ServiceShippingCommon):
         self.assertEqual(shipment.weight, 1.5)
         self.assertEqual(shipment.partner_id, self.reseller)
         self.assertTrue(waiting.is_shippable)
+
+    def test_order_form_offers_the_locations_methods(self):
+        self.start_tour(
+            "/my/service-orders/new",
+            "service_shipping_order_form_tour",
+            login=self.portal_user.login,
+        )
