@@ -1,33 +1,53 @@
 from odoo import http
-from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.http import request
 
-from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
+from odoo.addons.service_portal.controllers.portal import ServicePortal, _to_page
 
 
-class ServiceContractPortal(CustomerPortal):
+class ServiceContractPortal(ServicePortal):
+    """Portal tab Service Contracts, and the coverage and loaner of an order on
+    the order pages of ``ServicePortal``.
+
+    Lists and counters are scoped to the user's commercial partner by an
+    explicit domain (the record rules apply as well): staff who open the
+    portal see their own company's contracts, not every contract they may
+    read. Documents go through ``_service_document_check_access``: 404 for an
+    id that does not exist, a redirect to ``/my`` for someone else's. The
+    contract pages carry a one-click action (accept the quote): they are sent
+    with ``_service_secure_response`` so that other sites cannot frame them.
+    """
+
+    # ------------------------------------------------------------
+    # Home counter
+    # ------------------------------------------------------------
+
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
         if "service_contract_count" in counters:
             Contract = request.env["service.contract"]
             values["service_contract_count"] = (
-                Contract.search_count(self._service_contract_domain())
+                Contract.search_count(self._prepare_service_contracts_domain())
                 if Contract.has_access("read")
                 else 0
             )
         return values
 
-    def _service_contract_domain(self):
-        """Contracts of the logged-in customer's organisation (the record rule
-        enforces it too; this keeps staff users testing the portal in scope)."""
-        partner = request.env.user.partner_id
+    # ------------------------------------------------------------
+    # List
+    # ------------------------------------------------------------
+
+    def _prepare_service_contracts_domain(self, partner=None):
+        """The contracts of the portal pages: those of the user's commercial
+        partner, cancelled ones left out."""
+        partner = partner or request.env.user.partner_id
         return Domain(
             "partner_id", "child_of", partner.commercial_partner_id.id
         ) & Domain("state", "!=", "cancelled")
 
-    def _service_contract_searchbar_sortings(self):
+    def _get_service_contract_searchbar_sortings(self):
         return {
             "date": {
                 "label": request.env._("Newest"),
@@ -40,7 +60,7 @@ class ServiceContractPortal(CustomerPortal):
             },
         }
 
-    def _service_contract_searchbar_filters(self):
+    def _get_service_contract_searchbar_filters(self):
         return {
             "all": {"label": request.env._("All"), "domain": Domain.TRUE},
             "active": {
@@ -57,28 +77,24 @@ class ServiceContractPortal(CustomerPortal):
             },
         }
 
-    @http.route(
-        ["/my/service-contracts", "/my/service-contracts/page/<int:page>"],
-        type="http",
-        auth="user",
-        website=True,
-    )
-    def portal_my_service_contracts(self, page=1, sortby=None, filterby=None, **kw):
-        values = self._prepare_portal_layout_values()
+    def _prepare_service_contracts_values(
+        self, page=1, sortby=None, filterby=None, **kwargs
+    ):
         Contract = request.env["service.contract"]
-        sortings = self._service_contract_searchbar_sortings()
-        filters = self._service_contract_searchbar_filters()
-        if sortby not in sortings:
+        values = self._prepare_portal_layout_values()
+        url = "/my/service-contracts"
+        sortings = self._get_service_contract_searchbar_sortings()
+        if not isinstance(sortby, str) or sortby not in sortings:
             sortby = "date"
-        if filterby not in filters:
+        filters = self._get_service_contract_searchbar_filters()
+        if not isinstance(filterby, str) or filterby not in filters:
             filterby = "all"
-        domain = self._service_contract_domain() & filters[filterby]["domain"]
-        count = Contract.search_count(domain)
+        domain = self._prepare_service_contracts_domain() & filters[filterby]["domain"]
         pager = portal_pager(
-            url="/my/service-contracts",
+            url=url,
             url_args={"sortby": sortby, "filterby": filterby},
-            total=count,
-            page=max(page, 1),
+            total=Contract.search_count(domain),
+            page=_to_page(page),
             step=self._items_per_page,
         )
         contracts = Contract.search(
@@ -90,29 +106,55 @@ class ServiceContractPortal(CustomerPortal):
         request.session["my_service_contracts_history"] = contracts.ids[:100]
         values.update(
             {
+                # read with the user's rights, rendered as sudo: the template
+                # shows the lines and amounts of the customer's own contracts
                 "contracts": contracts.sudo(),
                 "page_name": "service_contract",
                 "pager": pager,
-                "default_url": "/my/service-contracts",
+                "default_url": url,
                 "searchbar_sortings": sortings,
                 "sortby": sortby,
                 "searchbar_filters": filters,
                 "filterby": filterby,
             }
         )
-        return request.render("service_contracts.portal_my_service_contracts", values)
+        return values
+
+    @http.route(
+        ["/my/service-contracts", "/my/service-contracts/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+        readonly=True,
+    )
+    def portal_my_service_contracts(self, **kwargs):
+        values = self._prepare_service_contracts_values(**kwargs)
+        return self._service_secure_response(
+            request.render("service_contracts.portal_my_service_contracts", values)
+        )
+
+    # ------------------------------------------------------------
+    # Contract page and acceptance
+    # ------------------------------------------------------------
+
+    def _service_contract_can_accept(self, contract_sudo):
+        """Only a logged-in contact of the contract's customer accepts it."""
+        user = request.env.user
+        return bool(
+            contract_sudo.state == "quote"
+            and not user._is_public()
+            and contract_sudo.commercial_partner_id
+            == user.partner_id.commercial_partner_id
+        )
 
     def _service_contract_page_values(self, contract_sudo, access_token, **kwargs):
-        user_partner = request.env.user.partner_id.commercial_partner_id
         values = {
             "page_name": "service_contract",
             "contract": contract_sudo,
             "invoices": contract_sudo.invoice_ids.filtered(
                 lambda move: move.state == "posted"
             ).sorted("invoice_date", reverse=True),
-            "can_accept": contract_sudo.state == "quote"
-            and not request.env.user._is_public()
-            and contract_sudo.commercial_partner_id == user_partner,
+            "can_accept": self._service_contract_can_accept(contract_sudo),
             "message": kwargs.get("message"),
         }
         return self._get_page_view_values(
@@ -130,15 +172,19 @@ class ServiceContractPortal(CustomerPortal):
         auth="public",
         website=True,
     )
-    def portal_my_service_contract(self, contract_id, access_token=None, **kw):
+    def portal_my_service_contract(self, contract_id, access_token=None, **kwargs):
         try:
-            contract_sudo = self._document_check_access(
+            contract_sudo = self._service_document_check_access(
                 "service.contract", contract_id, access_token
             )
-        except (AccessError, MissingError):
+        except AccessError:
             return request.redirect("/my")
-        values = self._service_contract_page_values(contract_sudo, access_token, **kw)
-        return request.render("service_contracts.portal_service_contract_page", values)
+        values = self._service_contract_page_values(
+            contract_sudo, access_token, **kwargs
+        )
+        return self._service_secure_response(
+            request.render("service_contracts.portal_service_contract_page", values)
+        )
 
     @http.route(
         "/my/service-contracts/<int:contract_id>/accept",
@@ -151,10 +197,10 @@ class ServiceContractPortal(CustomerPortal):
         """The customer accepts a quote. Only a contact of the contract's
         customer may; the state change runs under sudo after the checks."""
         try:
-            contract_sudo = self._document_check_access(
+            contract_sudo = self._service_document_check_access(
                 "service.contract", contract_id, access_token
             )
-        except (AccessError, MissingError):
+        except AccessError:
             return request.redirect("/my")
         user_partner = request.env.user.partner_id
         if contract_sudo.commercial_partner_id != user_partner.commercial_partner_id:
@@ -173,3 +219,30 @@ class ServiceContractPortal(CustomerPortal):
             subtype_xmlid="mail.mt_note",
         )
         return request.redirect(f"{url}?message=accepted")
+
+    # ------------------------------------------------------------
+    # Service order pages: coverage and loaner
+    # ------------------------------------------------------------
+
+    def _service_order_coverage_values(self, order_sudo):
+        """What the order pages say about the coverage (read as sudo: the
+        contract is shown by name only)."""
+        return {
+            "coverage_label": order_sudo._get_coverage_label(),
+            "coverage_contract": (
+                order_sudo.contract_id
+                if order_sudo.coverage == "contract"
+                else order_sudo.contract_id.browse()
+            ),
+        }
+
+    def _service_order_summary_values(self, order_sudo, error=None):
+        values = super()._service_order_summary_values(order_sudo, error=error)
+        values.update(self._service_order_coverage_values(order_sudo))
+        return values
+
+    def _service_order_page_values(self, order_sudo, **kwargs):
+        values = super()._service_order_page_values(order_sudo, **kwargs)
+        values.update(self._service_order_coverage_values(order_sudo))
+        values["service_loan"] = order_sudo.current_loan_id
+        return values

@@ -5,8 +5,13 @@ from dateutil.relativedelta import relativedelta
 from psycopg2 import IntegrityError
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import split_every
+
+from odoo.addons.service_portal.models.service_state_mixin import (
+    SERVICE_MANAGER_GROUP,
+    SERVICE_USER_GROUP,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -29,6 +34,12 @@ PERIOD_MONTHS = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}
 
 # Contracts invoiced per committed batch by the scheduled action.
 CRON_BATCH_SIZE = 50
+
+BILLING_GROUP = "account.group_account_invoice"
+INVOICE_READER_GROUPS = "account.group_account_invoice,account.group_account_readonly"
+# Contracts are read by the service desk and by accountants (their invoices);
+# fields the customer does not see on the portal are theirs only.
+STAFF_GROUPS = f"{SERVICE_USER_GROUP},{BILLING_GROUP}"
 
 # Fields that define the invoicing schedule: frozen once a period is invoiced.
 SCHEDULE_FIELDS = ("date_start", "invoicing_period", "invoice_in_arrears")
@@ -89,6 +100,7 @@ class ServiceContract(models.Model):
         tracking=True,
         default=lambda self: self.env.user,
         domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
+        groups=STAFF_GROUPS,
     )
     state = fields.Selection(
         CONTRACT_STATES,
@@ -149,6 +161,7 @@ class ServiceContract(models.Model):
         readonly=False,
         precompute=True,
         check_company=True,
+        groups=STAFF_GROUPS,
     )
     fiscal_position_id = fields.Many2one(
         "account.fiscal.position",
@@ -157,6 +170,7 @@ class ServiceContract(models.Model):
         readonly=False,
         precompute=True,
         check_company=True,
+        groups=STAFF_GROUPS,
     )
     journal_id = fields.Many2one(
         "account.journal",
@@ -167,6 +181,7 @@ class ServiceContract(models.Model):
         precompute=True,
         check_company=True,
         domain="[('type', '=', 'sale')]",
+        groups=STAFF_GROUPS,
     )
     line_ids = fields.One2many(
         "service.contract.line", "contract_id", string="Covered Items", copy=True
@@ -183,6 +198,7 @@ class ServiceContract(models.Model):
         string="Invoiced Periods",
         readonly=True,
         copy=False,
+        groups=STAFF_GROUPS,
     )
     invoice_ids = fields.One2many(
         "account.move",
@@ -192,7 +208,9 @@ class ServiceContract(models.Model):
         copy=False,
     )
     # counted as superuser: service staff without accounting rights see the count
-    invoice_count = fields.Integer(compute="_compute_invoice_count", compute_sudo=True)
+    invoice_count = fields.Integer(
+        compute="_compute_invoice_count", compute_sudo=True, groups=STAFF_GROUPS
+    )
     previous_contract_id = fields.Many2one(
         "service.contract",
         string="Renewal Of",
@@ -200,6 +218,7 @@ class ServiceContract(models.Model):
         copy=False,
         index="btree_not_null",
         check_company=True,
+        groups=STAFF_GROUPS,
     )
     renewal_ids = fields.One2many(
         "service.contract",
@@ -207,12 +226,20 @@ class ServiceContract(models.Model):
         string="Renewals",
         readonly=True,
         copy=False,
+        groups=STAFF_GROUPS,
     )
-    renewal_count = fields.Integer(compute="_compute_renewal_count")
-    date_accepted = fields.Datetime(string="Accepted On", readonly=True, copy=False)
-    cancel_reason = fields.Text(readonly=True, copy=False, tracking=True)
-    note = fields.Html(string="Terms and Conditions")
-    color = fields.Integer()
+    renewal_count = fields.Integer(
+        compute="_compute_renewal_count", groups=STAFF_GROUPS
+    )
+    date_accepted = fields.Datetime(
+        string="Accepted On", readonly=True, copy=False, groups=STAFF_GROUPS
+    )
+    cancel_reason = fields.Text(
+        readonly=True, copy=False, tracking=True, groups=STAFF_GROUPS
+    )
+    # not shown on the portal page: staff-only until it is
+    note = fields.Html(string="Terms and Conditions", groups=STAFF_GROUPS)
+    color = fields.Integer(groups=STAFF_GROUPS)
 
     _date_end_after_start = models.Constraint(
         "CHECK (date_end IS NULL OR date_end >= date_start)",
@@ -365,41 +392,13 @@ class ServiceContract(models.Model):
             return self.env.ref("service_contracts.mt_service_contract_accepted")
         return super()._track_subtype(init_values)
 
-    def _get_report_base_filename(self):
-        self.ensure_one()
-        return self.env._("Service Contract %s", self.name)
-
     # ------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------
 
-    def _check_contract_rights(self):
-        """Public actions are callable over RPC: only service managers (or
-        the server itself, under sudo) manage contracts."""
-        if not self.env.su and not self.env.user.has_group(
-            "service_portal.service_portal_group_manager"
-        ):
-            raise AccessError(
-                self.env._("Only service managers can manage service contracts.")
-            )
-        self.check_access("write")
-
-    def _check_invoicing_rights(self):
-        """Invoices are created as the user: they need Odoo's billing rights."""
-        self._check_contract_rights()
-        if not self.env.su and not self.env.user.has_group(
-            "account.group_account_invoice"
-        ):
-            raise AccessError(
-                self.env._(
-                    "You need the Invoicing rights (Billing) to invoice service "
-                    "contracts."
-                )
-            )
-
     def action_accept(self):
         """The customer accepts the quote: the contract becomes active."""
-        self._check_contract_rights()
+        self._check_action_rights(groups=SERVICE_MANAGER_GROUP)
         self._check_state(("quote",), self.env._("accept"))
         for contract in self:
             if not contract.line_ids:
@@ -416,7 +415,7 @@ class ServiceContract(models.Model):
     def action_cancel(self, reason=None):
         """Cancel a quote (declined) or an active contract. Periods already
         invoiced stay invoiced; no further period is invoiced."""
-        self._check_contract_rights()
+        self._check_action_rights(groups=SERVICE_MANAGER_GROUP)
         self._check_state(("quote", "active"), self.env._("cancel"))
         vals = {"state": "cancelled"}
         if reason:
@@ -425,7 +424,7 @@ class ServiceContract(models.Model):
         return True
 
     def action_open_cancel_wizard(self):
-        self._check_contract_rights()
+        self._check_action_rights(groups=SERVICE_MANAGER_GROUP)
         self._check_state(("quote", "active"), self.env._("cancel"))
         return {
             "type": "ir.actions.act_window",
@@ -438,7 +437,7 @@ class ServiceContract(models.Model):
 
     def action_renew(self):
         """Copy the contract into a new quote for the term that follows it."""
-        self._check_contract_rights()
+        self._check_action_rights(groups=SERVICE_MANAGER_GROUP)
         self._check_state(("active", "expired"), self.env._("renew"))
         renewals = self.browse()
         for contract in self:
@@ -490,7 +489,7 @@ class ServiceContract(models.Model):
 
     def action_quotation_send(self):
         """Open the composer with the quote e-mail (queued, not sent inline)."""
-        self._check_contract_rights()
+        self._check_action_rights(groups=SERVICE_MANAGER_GROUP)
         self.ensure_one()
         self._check_state(("quote",), self.env._("send"))
         template = self.env.ref(
@@ -520,7 +519,9 @@ class ServiceContract(models.Model):
         yet: the due ones the scheduled action has not reached yet and, for a
         contract in arrears, the running period. Clicking twice invoices
         nothing more; the scheduled action then goes on with later periods."""
-        self._check_invoicing_rights()
+        # invoices are created as the user: they need Odoo's invoicing rights
+        self._check_action_rights(groups=SERVICE_MANAGER_GROUP)
+        self._check_action_rights(groups=BILLING_GROUP)
         self._check_state(("active", "expired"), self.env._("invoice"))
         today = fields.Date.context_today(self)
         moves = self.env["account.move"]
@@ -558,13 +559,7 @@ class ServiceContract(models.Model):
         )
 
     def action_view_invoices(self):
-        if not self.env.su and not self.env.user.has_groups(
-            "account.group_account_invoice,account.group_account_readonly"
-        ):
-            raise AccessError(
-                self.env._("You need the Invoicing rights to see the invoices.")
-            )
-        self.check_access("read")
+        self._check_action_rights(groups=INVOICE_READER_GROUPS, operation="read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "account.action_move_out_invoice_type"
         )
@@ -580,7 +575,7 @@ class ServiceContract(models.Model):
 
     def action_preview_contract(self):
         """Open the contract as the customer sees it on the portal."""
-        self._check_contract_rights()
+        self._check_action_rights(groups=SERVICE_MANAGER_GROUP)
         self.ensure_one()
         return {
             "type": "ir.actions.act_url",
@@ -589,7 +584,7 @@ class ServiceContract(models.Model):
         }
 
     def action_view_renewals(self):
-        self._check_contract_rights()
+        self._check_action_rights(groups=SERVICE_MANAGER_GROUP)
         return self.renewal_ids._get_records_action(name=self.env._("Renewals"))
 
     # ------------------------------------------------------------

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .service_contract import STAFF_GROUPS
+
 
 class ServiceContractLine(models.Model):
     _name = "service.contract.line"
@@ -43,6 +45,7 @@ class ServiceContractLine(models.Model):
         default=lambda self: self.env.ref(
             "service_contracts.product_service_contract", raise_if_not_found=False
         ),
+        groups=STAFF_GROUPS,
         help="Gives the income account and taxes of the invoice lines.",
     )
     name = fields.Char(
@@ -68,12 +71,14 @@ class ServiceContractLine(models.Model):
         precompute=True,
         check_company=True,
         domain="[('type_tax_use', '=', 'sale')]",
+        groups=STAFF_GROUPS,
     )
     price_subtotal = fields.Monetary(
         string="Subtotal",
         compute="_compute_price_subtotal",
         store=True,
         currency_field="currency_id",
+        groups=STAFF_GROUPS,
     )
 
     @api.depends("service_item_id")

@@ -1,10 +1,14 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
 from odoo.fields import Domain
 
-PROFIT_GROUPS = (
-    "service_portal.service_portal_group_manager,account.group_account_invoice"
+from odoo.addons.service_portal.models.service_state_mixin import (
+    SERVICE_MANAGER_GROUP,
+    SERVICE_USER_GROUP,
 )
+
+from .service_contract import BILLING_GROUP
+
+PROFIT_GROUPS = f"{SERVICE_MANAGER_GROUP},{BILLING_GROUP}"
 
 
 class ServiceContract(models.Model):
@@ -17,10 +21,10 @@ class ServiceContract(models.Model):
         "service.order",
         "contract_id",
         string="Covered Orders",
-        groups="service_portal.service_portal_group_user",
+        groups=SERVICE_USER_GROUP,
     )
     covered_order_count = fields.Integer(
-        compute="_compute_profit", groups="service_portal.service_portal_group_user"
+        compute="_compute_profit", groups=SERVICE_USER_GROUP
     )
     profit_revenue = fields.Monetary(
         string="Invoiced Revenue",
@@ -103,13 +107,7 @@ class ServiceContract(models.Model):
         return {contract.id: (cost, count) for contract, cost, count in groups}
 
     def action_view_covered_orders(self):
-        if not self.env.su and not self.env.user.has_group(
-            "service_portal.service_portal_group_user"
-        ):
-            raise AccessError(
-                self.env._("Only the service desk can open the covered orders.")
-            )
-        self.check_access("read")
+        self._check_action_rights(operation="read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "service_portal.service_order_action"
         )

@@ -1,7 +1,11 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, LockError, UserError
+from odoo.exceptions import LockError, UserError
+
+from odoo.addons.service_portal.models.service_state_mixin import (
+    SERVICE_MANAGER_GROUP,
+)
 
 LOAN_ITEM_STATES = [
     ("available", "Available"),
@@ -16,7 +20,7 @@ DEFAULT_LOAN_DAYS = 14
 class ServiceLoanItem(models.Model):
     _name = "service.loan.item"
     _description = "Loaner Device"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "service.state.mixin"]
     _order = "state, device_model_id, name, id"
     _check_company_auto = True
     _rec_names_search = ["name", "serial_number"]
@@ -92,20 +96,6 @@ class ServiceLoanItem(models.Model):
     # Actions
     # ------------------------------------------------------------
 
-    def _check_loan_rights(self, manager=False):
-        """Public actions are callable over RPC: the service desk lends and
-        takes back loaners; only service managers take them out of service."""
-        group = (
-            "service_portal.service_portal_group_manager"
-            if manager
-            else "service_portal.service_portal_group_user"
-        )
-        if not self.env.su and not self.env.user.has_group(group):
-            raise AccessError(
-                self.env._("You are not allowed to manage loaner devices.")
-            )
-        self.check_access("read")
-
     def _lock_items(self):
         """Lock the items so that two clicks or two users lend an item once."""
         self.flush_recordset(["state"])
@@ -117,32 +107,22 @@ class ServiceLoanItem(models.Model):
             ) from None
         self.invalidate_recordset(["state"])
 
-    def _check_item_state(self, allowed_states, action_label):
-        labels = dict(self._fields["state"]._description_selection(self.env))
-        for item in self:
-            if item.state not in allowed_states:
-                raise UserError(
-                    self.env._(
-                        "The loaner %(item)s is %(state)s: you cannot %(action)s it.",
-                        item=item.display_name,
-                        state=labels[item.state].lower(),
-                        action=action_label,
-                    )
-                )
-
     def action_lend(self, order_id, date_due=None):
-        """Lend the loaner to the customer of the service order ``order_id``."""
-        self._check_loan_rights()
+        """Lend the loaner to the customer of the service order ``order_id``.
+
+        The service desk lends and takes back loaners (read access is enough:
+        the loan is written under sudo after the checks)."""
+        self._check_action_rights(operation="read")
         self.ensure_one()
         order = self.env["service.order"].browse(int(order_id)).exists()
         if not order:
             raise UserError(
                 self.env._("The service order to lend the loaner for does not exist.")
             )
-        order._check_service_rights()
+        order._check_action_rights()
         order.ensure_one()
         self._lock_items()
-        self._check_item_state(("available",), self.env._("lend"))
+        self._check_state(("available",), self.env._("lend"))
         if order.state in ("done", "cancelled"):
             raise UserError(
                 self.env._(
@@ -198,9 +178,9 @@ class ServiceLoanItem(models.Model):
 
     def action_return(self):
         """The customer brought the loaner back: it is available again."""
-        self._check_loan_rights()
+        self._check_action_rights(operation="read")
         self._lock_items()
-        self._check_item_state(("lent",), self.env._("take back"))
+        self._check_state(("lent",), self.env._("take back"))
         for item in self:
             loans = item.sudo().loan_ids.filtered(lambda loan: loan.state == "open")
             loans.write({"state": "returned", "date_returned": fields.Datetime.now()})
@@ -217,22 +197,22 @@ class ServiceLoanItem(models.Model):
 
     def action_set_unavailable(self):
         """Take an available loaner out of service (repair, maintenance)."""
-        self._check_loan_rights(manager=True)
+        self._check_action_rights(groups=SERVICE_MANAGER_GROUP)
         self._lock_items()
-        self._check_item_state(("available",), self.env._("take out of service"))
+        self._check_state(("available",), self.env._("take out of service"))
         self.sudo().write({"state": "unavailable"})
         return True
 
     def action_set_available(self):
         """Put a loaner back into service after maintenance."""
-        self._check_loan_rights(manager=True)
+        self._check_action_rights(groups=SERVICE_MANAGER_GROUP)
         self._lock_items()
-        self._check_item_state(("unavailable",), self.env._("put back into service"))
+        self._check_state(("unavailable",), self.env._("put back into service"))
         self.sudo().write({"state": "available"})
         return True
 
     def action_view_loans(self):
-        self._check_loan_rights()
+        self._check_action_rights(operation="read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "service_contracts.service_loan_action"
         )

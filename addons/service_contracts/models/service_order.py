@@ -1,6 +1,10 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, LockError, UserError
+from odoo.exceptions import LockError, UserError
 from odoo.fields import Domain
+
+from odoo.addons.service_portal.models.service_state_mixin import SERVICE_USER_GROUP
+
+from .service_contract import BILLING_GROUP
 
 COVERAGE = [
     ("none", "Not covered"),
@@ -21,9 +25,18 @@ INVOICEABLE_STATES = ("confirmed", "in_progress", "ready", "done")
 class ServiceOrder(models.Model):
     _inherit = "service.order"
 
-    currency_id = fields.Many2one(related="company_id.currency_id")
+    # Staff-only fields carry ``groups=SERVICE_USER_GROUP``: a customer reads
+    # their orders over the API (portal ACL) and must get only what the portal
+    # pages show them (see tests/test_portal_fields.py).
+    currency_id = fields.Many2one(
+        related="company_id.currency_id", groups=SERVICE_USER_GROUP
+    )
     line_ids = fields.One2many(
-        "service.order.line", "order_id", string="Parts and Labour", copy=True
+        "service.order.line",
+        "order_id",
+        string="Parts and Labour",
+        copy=True,
+        groups=SERVICE_USER_GROUP,
     )
     fiscal_position_id = fields.Many2one(
         "account.fiscal.position",
@@ -31,19 +44,26 @@ class ServiceOrder(models.Model):
         store=True,
         readonly=False,
         check_company=True,
+        groups=SERVICE_USER_GROUP,
         help="Maps the taxes and accounts of the invoice; taken from the customer.",
     )
     amount_untaxed = fields.Monetary(
-        string="Untaxed Amount", compute="_compute_amounts", store=True
+        string="Untaxed Amount",
+        compute="_compute_amounts",
+        store=True,
+        groups=SERVICE_USER_GROUP,
     )
     amount_total = fields.Monetary(
-        string="Total", compute="_compute_amounts", store=True
+        string="Total",
+        compute="_compute_amounts",
+        store=True,
+        groups=SERVICE_USER_GROUP,
     )
     cost_total = fields.Monetary(
         string="Cost",
         compute="_compute_cost_total",
         store=True,
-        groups="service_portal.service_portal_group_user",
+        groups=SERVICE_USER_GROUP,
         help="Cost of the parts and labour of the order (product cost × quantity).",
     )
     contract_id = fields.Many2one(
@@ -58,8 +78,16 @@ class ServiceOrder(models.Model):
         domain="[('commercial_partner_id', '=', commercial_partner_id), "
         "('state', '=', 'active')]",
         help="The active contract of the customer that covers the device (or its "
-        "model) on the order date. Set when the order is created or its device "
-        "changes; the service desk can change it.",
+        "model) on the order date. A contract chosen by hand stays until the "
+        "device or the customer changes.",
+    )
+    is_contract_manual = fields.Boolean(
+        string="Contract Chosen by Hand",
+        copy=False,
+        groups=SERVICE_USER_GROUP,
+        help="Set when a person (or an integrator) chose another contract than the "
+        "covering one: it is then kept when the order is submitted, and "
+        "looked up again only when the device or the customer changes.",
     )
     coverage = fields.Selection(
         COVERAGE,
@@ -77,21 +105,24 @@ class ServiceOrder(models.Model):
         string="Invoices",
         copy=False,
         readonly=True,
-        groups="service_portal.service_portal_group_user",
+        groups=SERVICE_USER_GROUP,
     )
-    invoice_count = fields.Integer(compute="_compute_invoice_count")
+    invoice_count = fields.Integer(
+        compute="_compute_invoice_count", groups=SERVICE_USER_GROUP
+    )
     invoice_state = fields.Selection(
         INVOICE_STATES,
         string="Invoice Status",
         compute="_compute_invoice_state",
         store=True,
         index=True,
+        groups=SERVICE_USER_GROUP,
     )
     loan_ids = fields.One2many(
         "service.loan",
         "order_id",
         string="Loans",
-        groups="service_portal.service_portal_group_user",
+        groups=SERVICE_USER_GROUP,
     )
     loan_item_id = fields.Many2one(
         "service.loan.item",
@@ -99,7 +130,7 @@ class ServiceOrder(models.Model):
         check_company=True,
         copy=False,
         tracking=True,
-        groups="service_portal.service_portal_group_user",
+        groups=SERVICE_USER_GROUP,
         domain="[('state', '=', 'available'), "
         "('device_model_id', '=', device_model_id)] "
         "if device_model_id else [('state', '=', 'available')]",
@@ -109,7 +140,7 @@ class ServiceOrder(models.Model):
     current_loan_id = fields.Many2one(
         "service.loan",
         compute="_compute_current_loan_id",
-        groups="service_portal.service_portal_group_user",
+        groups=SERVICE_USER_GROUP,
     )
 
     @api.depends("partner_id", "company_id")
@@ -143,9 +174,9 @@ class ServiceOrder(models.Model):
     )
     def _compute_contract_id(self):
         for order in self:
-            if order.sudo().invoice_ids.filtered(lambda m: m.state != "cancel"):
-                # an invoiced order keeps the coverage it was invoiced with
-                order.contract_id = order.contract_id
+            if order._keeps_contract():
+                # in the form, the saved one (after a device changed back)
+                order.contract_id = (order._origin or order).contract_id
             else:
                 order.contract_id = order._find_covering_contract()
 
@@ -183,6 +214,101 @@ class ServiceOrder(models.Model):
             order.current_loan_id = order.loan_ids.filtered(
                 lambda loan: loan.state == "open"
             )[:1]
+
+    # ------------------------------------------------------------
+    # CRUD: a contract chosen by hand
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if "contract_id" in vals:
+                # kept while the order is created (e.g. when its serial number
+                # links it to the customer's registered device); set below
+                vals.setdefault("is_contract_manual", True)
+        orders = super().create(vals_list)
+        given = [
+            order
+            for order, vals in zip(orders, vals_list, strict=True)
+            if "contract_id" in vals
+        ]
+        if given:
+            self.browse([order.id for order in given])._update_contract_manual()
+        return orders
+
+    def write(self, vals):
+        # public method: refuse before the bookkeeping below (done as sudo)
+        self.check_access("write")
+        if "contract_id" not in vals and "is_contract_manual" not in vals:
+            # the device or the customer changes: the covering contract is
+            # looked up again, whoever chose the previous one
+            changed = self.filtered(
+                lambda order: order.is_contract_manual
+                and order._is_contract_device_changed(
+                    order._get_contract_device_key(),
+                    order._get_contract_device_key(vals),
+                )
+            )
+            changed.sudo().is_contract_manual = False
+        res = super().write(vals)
+        if "contract_id" in vals and "is_contract_manual" not in vals:
+            self._update_contract_manual()
+        return res
+
+    def _update_contract_manual(self):
+        """A contract written by a person is theirs to keep unless it is the
+        covering one anyway (the back-office form sends the computed value)."""
+        for order in self.sudo():
+            manual = order.contract_id != order._find_covering_contract()
+            if order.is_contract_manual != manual:
+                order.is_contract_manual = manual
+
+    def _get_contract_device_key(self, vals=None):
+        """(customer company, device model, serial number) the contract is
+        chosen for, after ``vals`` (values of a ``write``) when given."""
+        self.ensure_one()
+        vals = vals or {}
+        partner = self.partner_id
+        if "partner_id" in vals:
+            partner = self.env["res.partner"].browse(vals["partner_id"])
+        model, serial = self.device_model_id, self.serial_number
+        if vals.get("service_item_id"):
+            item = self.env["service.item"].sudo().browse(vals["service_item_id"])
+            model, serial = item.device_model_id, item.serial_number
+        if "device_model_id" in vals:
+            model = self.env["service.device.model"].browse(vals["device_model_id"])
+        if "serial_number" in vals:
+            serial = vals["serial_number"]
+        return (
+            partner.commercial_partner_id.id,
+            model.id,
+            (serial or "").strip().casefold(),
+        )
+
+    @api.model
+    def _is_contract_device_changed(self, old_key, new_key):
+        """Whether the customer or the device changed between two keys of
+        ``_get_contract_device_key``. Filling in what was empty is no change:
+        linking the order to the customer's registered item of its serial
+        number, or giving the model of the device, keeps the device."""
+        return any(
+            old and old != new for old, new in zip(old_key, new_key, strict=True)
+        )
+
+    def _keeps_contract(self):
+        """Whether the contract stays as it is instead of the covering one:
+        the order is invoiced (it keeps the coverage it was invoiced with), or
+        a person chose the contract for this device and customer."""
+        self.ensure_one()
+        if self.sudo().invoice_ids.filtered(lambda m: m.state != "cancel"):
+            return True
+        if not self.is_contract_manual:
+            return False
+        # in the form, before saving: a new device shows its covering contract
+        origin = self._origin
+        return not origin or not self._is_contract_device_changed(
+            origin._get_contract_device_key(), self._get_contract_device_key()
+        )
 
     # ------------------------------------------------------------
     # Coverage
@@ -284,21 +410,6 @@ class ServiceOrder(models.Model):
     # ------------------------------------------------------------
     # Invoicing
     # ------------------------------------------------------------
-
-    def _check_invoice_rights(self):
-        """Invoicing is an accounting act: the service desk's right to change
-        orders is not enough, the user must also be allowed to create customer
-        invoices (Invoicing / Billing)."""
-        self._check_service_rights()
-        if not self.env.su and not self.env.user.has_group(
-            "account.group_account_invoice"
-        ):
-            raise AccessError(
-                self.env._(
-                    "Only users allowed to create customer invoices (Invoicing: "
-                    "Billing) can invoice service orders. Ask your accountant."
-                )
-            )
 
     def _get_invoice_partner(self):
         self.ensure_one()
@@ -410,13 +521,18 @@ class ServiceOrder(models.Model):
     # ------------------------------------------------------------
 
     def action_create_invoice(self):
-        """Create the customer invoice of each order (one per order)."""
-        self._check_invoice_rights()
+        """Create the customer invoice of each order (one per order).
+
+        Invoicing is an accounting act: the service desk's right to change
+        orders is not enough, the user must also be allowed to create customer
+        invoices (Accounting / Invoicing)."""
+        self._check_action_rights()
+        self._check_action_rights(groups=BILLING_GROUP)
         invoices = self._create_invoices()
         return self._get_invoice_action(invoices)
 
     def action_view_invoices(self):
-        self._check_service_rights()
+        self._check_action_rights(operation="read")
         return self._get_invoice_action(self.invoice_ids)
 
     def _get_invoice_action(self, invoices):
@@ -433,7 +549,7 @@ class ServiceOrder(models.Model):
 
     def action_lend_loaner(self):
         """Lend the loaner chosen on the order to the customer."""
-        self._check_service_rights()
+        self._check_action_rights()
         self.ensure_one()
         if not self.loan_item_id:
             raise UserError(
@@ -446,7 +562,7 @@ class ServiceOrder(models.Model):
 
     def action_return_loaner(self):
         """The customer brought the loaner of the order back."""
-        self._check_service_rights()
+        self._check_action_rights()
         for order in self:
             if not order.current_loan_id:
                 raise UserError(

@@ -8,3 +8,5 @@ from . import test_portal_orders
 from . import test_profit
 from . import test_order_external_api
 from . import test_contract_external_api
+from . import test_portal_fields
+from . import test_back_office

@@ -160,6 +160,19 @@ class TestContract(ServiceContractsCommon):
         quote.unlink()
         self.assertFalse(quote.exists())
 
+    def test_no_report_so_no_report_filename(self):
+        """Contracts are not printed: no report, and no report file name
+        (dead code removed, issue 13)."""
+        Report = self.env["ir.actions.report"]
+        self.assertFalse(Report.search([("model", "=", "service.contract")]))
+        own = [
+            cls
+            for cls in type(self.env["service.contract"]).__mro__
+            if cls.__module__.startswith("odoo.addons.service_contracts")
+            and "_get_report_base_filename" in vars(cls)
+        ]
+        self.assertFalse(own)
+
 
 @tagged("post_install", "-at_install")
 class TestContractAccess(ServiceContractsCommon):
@@ -316,3 +329,30 @@ class TestContractAccess(ServiceContractsCommon):
         Contract_a = self.env["service.contract"].with_user(self.user_contract_manager)
         self.assertNotIn(contract_b, Contract_a.search([]))
         self.assertEqual(self.contract_alice.state, "quote")
+
+    def test_refusals_name_the_group_needed(self):
+        """One rights check for every action (``_check_action_rights`` of
+        service.state.mixin): the refusal names the group that may do it."""
+        self.contract_alice.action_accept()
+        manager_only = "reserved to Service / Administrator"
+        with self.assertRaisesRegex(AccessError, manager_only):
+            self.contract_alice.with_user(self.user_service).action_renew()
+        with self.assertRaisesRegex(AccessError, "reserved to Accounting / Invoicing"):
+            self.contract_alice.with_user(
+                self.user_manager_no_billing
+            ).action_invoice_now()
+        with self.assertRaisesRegex(AccessError, "reserved to Accounting"):
+            self.contract_alice.with_user(self.user_service).action_view_invoices()
+        accountant = new_test_user(
+            self.env, login="sc_accountant_only", groups="account.group_account_invoice"
+        )
+        with self.assertRaisesRegex(AccessError, "reserved to Service / User"):
+            self.contract_alice.with_user(accountant).action_view_covered_orders()
+        loaner = self.env["service.loan.item"].create({"name": "Rights loaner"})
+        with self.assertRaisesRegex(AccessError, manager_only):
+            loaner.with_user(self.user_service).action_set_unavailable()
+        with self.assertRaisesRegex(AccessError, "reserved to Service / User"):
+            loaner.with_user(accountant).action_view_loans()
+        # the actions still run for those who may
+        self.contract_alice.with_user(self.user_contract_manager).action_view_renewals()
+        loaner.with_user(self.user_service).action_view_loans()

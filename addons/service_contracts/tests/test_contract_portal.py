@@ -2,6 +2,9 @@ from odoo import Command, http
 from odoo.tests import HttpCase, freeze_time, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.service_portal.controllers.portal import ServicePortal
+
+from ..controllers.portal import ServiceContractPortal
 from .common import ServiceContractsCommon
 
 
@@ -77,13 +80,67 @@ class TestContractPortal(ServiceContractsCommon, HttpCase):
             f"/my/service-contracts/{self.contract_oscar.id}?access_token=wrong",
             f"/my/service-contracts/{self.contract_oscar.id}"
             f"?access_token={self.quote._portal_ensure_token()}",
-            "/my/service-contracts/999999999",
         ):
             response = self.url_open(url, allow_redirects=False)
             self.assertEqual(response.status_code, 303, url)
             self.assertTrue(response.headers["Location"].endswith("/my"), url)
-        response = self.url_open("/my/service-contracts/abc")
-        self.assertEqual(response.status_code, 404)
+
+    def test_missing_contract_is_not_found(self):
+        """docs/SECURITY.md case 5, as sale: 404 for a contract that does not
+        (or cannot) exist."""
+        self.authenticate("sc_portal_alice", "sc_portal_alice")
+        missing = self.env["service.contract"].search([], order="id desc", limit=1)
+        for path in (
+            f"{missing.id + 1000}",
+            "999999999",
+            "99999999999",
+            "0",
+            "abc",
+            f"{missing.id + 1000}/accept",
+        ):
+            url = f"/my/service-contracts/{path}"
+            with mute_logger("odoo.http"):
+                if path.endswith("/accept"):
+                    response = self.url_open(
+                        url, data={"csrf_token": http.Request.csrf_token(self)}
+                    )
+                else:
+                    response = self.url_open(url, allow_redirects=False)
+            self.assertEqual(response.status_code, 404, url)
+
+    def test_contract_pages_cannot_be_framed(self):
+        """docs/SECURITY.md case 27: the quote page has a one-click Accept
+        button (clickjacking)."""
+        self.authenticate("sc_portal_alice", "sc_portal_alice")
+        for url in ("/my/service-contracts", f"/my/service-contracts/{self.quote.id}"):
+            response = self.url_open(url)
+            self.assertEqual(response.status_code, 200, url)
+            self.assertEqual(
+                response.headers.get("Content-Security-Policy"),
+                "frame-ancestors 'self'",
+                url,
+            )
+
+    def test_staff_see_their_own_contracts_on_the_portal(self):
+        """The lists and the counter are scoped to the user's commercial
+        partner, not to everything the user may read."""
+        self.assertTrue(issubclass(ServiceContractPortal, ServicePortal))
+        self.user_contract_manager.password = "sc_manager_pw"
+        self.authenticate("sc_manager", "sc_manager_pw")
+        response = self.url_open("/my/service-contracts?filterby=all")
+        self.assertEqual(response.status_code, 200)
+        for contract in (self.quote, self.active, self.contract_oscar):
+            self.assertNotIn(contract.name, response.text)
+        own = self._create_active_contract(
+            partner=self.user_contract_manager.partner_id
+        )
+        response = self.url_open("/my/service-contracts?filterby=all")
+        self.assertIn(own.name, response.text)
+        self.assertNotIn(self.active.name, response.text)
+        result = self.make_jsonrpc_request(
+            "/my/counters", {"counters": ["service_contract_count"]}
+        )
+        self.assertEqual(result["service_contract_count"], 1)
 
     def test_token_access_public(self):
         token = self.quote._portal_ensure_token()

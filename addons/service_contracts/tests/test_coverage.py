@@ -1,9 +1,9 @@
-from datetime import date
+from datetime import date, timedelta
 
 from freezegun import freeze_time
 
-from odoo import Command
-from odoo.tests import tagged
+from odoo import Command, fields
+from odoo.tests import Form, tagged
 
 from .common_orders import ServiceOrderCommon
 
@@ -185,3 +185,128 @@ class TestContractCoverage(ServiceOrderCommon):
         order = self._create_order_with_lines(service_item_id=self.item.id)
         self.assertTrue(order.contract_id)
         self.assertEqual(order.coverage, "warranty")
+
+
+@tagged("post_install", "-at_install")
+class TestContractChosenByHand(ServiceOrderCommon):
+    """Issue 13, defect 2: a contract chosen by a person stays until a person
+    changes it or the device or the customer changes; the covering contract
+    applies when nobody chose one."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.item = cls.env["service.item"].create(
+            {
+                "partner_id": cls.customer.id,
+                "device_model_id": cls.model_phone.id,
+                "serial_number": "HAND-1",
+            }
+        )
+        # two active contracts cover the phone: the newest one is the default
+        cls.fleet = cls._create_active_contract("2026-01-01", cls.model_phone)
+        cls.newest = cls._create_active_contract("2026-02-01", cls.model_phone)
+
+    @classmethod
+    def _create_active_contract(cls, date_start, device_model):
+        contract = cls.env["service.contract"].create(
+            {
+                "partner_id": cls.customer_company.id,
+                "date_start": date_start,
+                "invoicing_period": "month",
+                "line_ids": [
+                    Command.create(
+                        {
+                            "name": "Phone cover",
+                            "price_unit": 10.0,
+                            "device_model_id": device_model.id,
+                        }
+                    )
+                ],
+            }
+        )
+        contract.action_accept()
+        return contract
+
+    @freeze_time("2026-03-02 10:00:00")
+    def test_contract_given_on_create_is_kept_when_submitted(self):
+        """As an integrator does over the API: the serial number of a
+        registered device and a contract, then the submission."""
+        order = self._create_order(serial_number="HAND-1", contract_id=self.fleet.id)
+        self.assertEqual(order.contract_id, self.fleet)
+        order.action_submit()
+        self.assertEqual(order.contract_id, self.fleet)
+        self.assertEqual(order.coverage, "contract")
+        order.action_confirm()
+        self.assertEqual(order.contract_id, self.fleet)
+        # the default would have been the newest covering contract
+        self.assertEqual(order._find_covering_contract(), self.newest)
+
+    @freeze_time("2026-03-02 10:00:00")
+    def test_contract_chosen_in_the_back_office_is_kept(self):
+        order = self._create_order(service_item_id=self.item.id)
+        self.assertEqual(order.contract_id, self.newest)
+        order.contract_id = self.fleet
+        order.action_submit()
+        self.assertEqual(order.contract_id, self.fleet)
+        # no contract at all is a choice too
+        order.contract_id = False
+        order.action_confirm()
+        self.assertFalse(order.contract_id)
+        self.assertEqual(order.coverage, "none")
+        # choosing the covering one again makes it the default again
+        order.contract_id = self.newest
+        self.assertFalse(order.is_contract_manual)
+
+    @freeze_time("2026-03-02 10:00:00")
+    def test_new_device_or_customer_looks_for_coverage_again(self):
+        order = self._create_order(serial_number="HAND-1", contract_id=self.fleet.id)
+        order.action_submit()
+        self.assertEqual(order.contract_id, self.fleet)
+        # linking the registered item of its serial number: the same device
+        order.service_item_id = self.item
+        self.assertEqual(order.contract_id, self.fleet)
+        # another device: its covering contract (none for the laptop)
+        order.device_model_id = self.model_laptop
+        self.assertFalse(order.contract_id)
+        order.contract_id = self.fleet
+        order.device_model_id = self.model_phone
+        self.assertEqual(order.contract_id, self.newest)
+        # another serial number
+        order.contract_id = self.fleet
+        order.write({"service_item_id": False, "serial_number": "OTHER-2"})
+        self.assertEqual(order.contract_id, self.newest)
+        # another customer
+        order.contract_id = self.fleet
+        order.partner_id = self.other_customer
+        self.assertFalse(order.contract_id)
+
+    @freeze_time("2026-03-02 10:00:00")
+    def test_form_shows_the_covering_contract_of_a_new_device(self):
+        order = self._create_order(contract_id=self.fleet.id)
+        with Form(order) as form:
+            form.device_model_id = self.model_laptop
+            self.assertFalse(form.contract_id)
+            # back to the saved device: the contract chosen for it
+            form.device_model_id = self.model_phone
+            self.assertEqual(form.contract_id, self.fleet)
+            form.device_model_id = self.model_laptop
+        self.assertFalse(order.contract_id)
+        self.assertFalse(order.is_contract_manual)
+        with Form(order) as form:
+            form.device_model_id = self.model_phone
+            self.assertEqual(form.contract_id, self.newest)
+        self.assertEqual(order.contract_id, self.newest)
+
+    def test_default_follows_the_submission_date(self):
+        """Nobody chose: the covering contract on the day of submission."""
+        today = fields.Date.today()  # the order's creation date (not frozen)
+        laptops = self._create_active_contract(
+            today + timedelta(days=10), self.model_laptop
+        )
+        order = self._create_order(device_model_id=self.model_laptop.id)
+        self.assertFalse(order.contract_id)
+        with freeze_time(today + timedelta(days=15)):
+            order.action_submit()
+        self.assertEqual(order.contract_id, laptops)
+        self.assertEqual(order.coverage, "contract")

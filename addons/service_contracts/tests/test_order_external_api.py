@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
@@ -88,3 +91,76 @@ class TestOrderExternalApi(ServiceOrderCommon, HttpCase):
                 self._call(self.portal_user, model, method, *args)
         self.assertFalse(order.invoice_ids)
         self.assertEqual(loaner.state, "available")
+
+    @mute_logger("odoo.addons.rpc.controllers.xmlrpc", "odoo.http")
+    def test_contract_given_over_xmlrpc_is_kept_on_submit(self):
+        """Issue 13, defect 2: an integrator creates an order with a contract
+        and the serial number of a registered device, then submits it: the
+        contract stays. Another device looks for its coverage again."""
+
+        def call(*args, **kwargs):
+            return self._call(self.user_billing, *args, **kwargs)
+
+        today = fields.Date.context_today(self.env["service.order"])
+        self.env["service.item"].create(
+            {
+                "partner_id": self.customer.id,
+                "device_model_id": self.model_phone.id,
+                "serial_number": "API-SN-7",
+            }
+        )
+        contracts = self.env["service.contract"]
+        for days in (60, 30):  # the newest one is the covering contract
+            contracts |= self.env["service.contract"].create(
+                {
+                    "partner_id": self.customer_company.id,
+                    "date_start": today - timedelta(days=days),
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "name": "Phone cover",
+                                "price_unit": 10.0,
+                                "device_model_id": self.model_phone.id,
+                            }
+                        )
+                    ],
+                }
+            )
+        contracts.action_accept()
+        chosen, newest = contracts
+        order_id = call(
+            "service.order",
+            "create",
+            {
+                "partner_id": self.customer.id,
+                "device_model_id": self.model_phone.id,
+                "serial_number": "API-SN-7",
+                "problem_description": "Cracked screen",
+                "location_id": self.location.id,
+                "contract_id": chosen.id,
+            },
+        )
+        call("service.order", "action_submit", [order_id])
+        [values] = call(
+            "service.order", "read", [order_id], ["state", "contract_id", "coverage"]
+        )
+        self.assertEqual(values["state"], "submitted")
+        self.assertEqual(values["contract_id"][0], chosen.id)
+        self.assertEqual(values["coverage"], "contract")
+        # another device: its covering contract
+        call(
+            "service.order",
+            "write",
+            [order_id],
+            {"device_model_id": self.model_laptop.id},
+        )
+        [values] = call("service.order", "read", [order_id], ["contract_id"])
+        self.assertFalse(values["contract_id"])
+        call(
+            "service.order",
+            "write",
+            [order_id],
+            {"device_model_id": self.model_phone.id},
+        )
+        [values] = call("service.order", "read", [order_id], ["contract_id"])
+        self.assertEqual(values["contract_id"][0], newest.id)

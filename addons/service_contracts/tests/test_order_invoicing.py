@@ -107,7 +107,8 @@ class TestOrderInvoicing(ServiceOrderCommon):
         self.assertFalse((empty | zero | draft).invoice_ids)
 
     def test_double_click_creates_one_invoice(self):
-        """SECURITY 21: a second click is refused, one invoice exists."""
+        """docs/SECURITY.md case 21: a second click is refused, one invoice
+        exists."""
         order = self._create_order_with_lines().with_user(self.user_billing)
         order.action_create_invoice()
         with self.assertRaisesRegex(UserError, "already invoiced"):
@@ -165,9 +166,10 @@ class TestOrderInvoicing(ServiceOrderCommon):
         self.assertFalse(order.invoice_ids)
 
     def test_service_user_without_billing_right_cannot_invoice(self):
-        """Documented decision: invoicing needs Invoicing / Billing rights."""
+        """Documented decision: invoicing needs Odoo's invoicing rights
+        (Accounting / Invoicing, once called Billing): the refusal names them."""
         order = self._create_order_with_lines()
-        with self.assertRaisesRegex(AccessError, "Billing"):
+        with self.assertRaisesRegex(AccessError, "reserved to Accounting / Invoicing"):
             order.with_user(self.user_service).action_create_invoice()
         with self.assertRaises(AccessError):
             order.with_user(self.user_internal).action_create_invoice()
@@ -203,7 +205,8 @@ class TestOrderInvoicing(ServiceOrderCommon):
 @tagged("post_install", "-at_install")
 class TestServiceContractsPortalAccess(ServiceOrderCommon):
     def test_portal_cannot_call_public_methods(self):
-        """SECURITY 2: every public method this addon adds refuses portal users."""
+        """docs/SECURITY.md case 2: every public method this addon adds refuses
+        portal users."""
         order = self._create_order_with_lines()
         item = self.env["service.loan.item"].create(
             {"name": "Loaner", "device_model_id": self.model_phone.id}
