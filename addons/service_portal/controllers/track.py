@@ -2,7 +2,12 @@ from odoo import http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 
-from ..models.service_track_attempt import MAX_ORDER_NUMBER_LENGTH, clean_track_input
+from ..models.service_track_attempt import (
+    MAX_ORDER_NUMBER_LENGTH,
+    TRACK_BLOCKED,
+    TRACK_RIGHT_NAME_ONLY,
+    clean_track_input,
+)
 
 TRACK_CAPTCHA_ACTION = "service_track"
 # The form is a few fields and a captcha token: larger bodies get a 413.
@@ -47,16 +52,10 @@ class ServiceTrack(http.Controller):
             values["error"] = error.args[0]
             return self._service_track_render(values, status=400)
 
-        Attempt = request.env["service.track.attempt"].sudo()
-        outcome, result = Attempt._track_order(
-            request.httprequest.remote_addr,
-            order_number,
-            last_name,
-            company=request.website.company_id,
-        )
+        outcome, result = self._service_track_lookup(order_number, last_name)
         values["searched"] = True
         if outcome == "blocked":
-            window = Attempt._get_track_limits()[2]
+            window = request.env["service.track.attempt"].sudo()._get_track_limits()[2]
             values["blocked"] = True
             values["retry_message"] = request.env._(
                 "Please try again in %(minutes)s minutes.",
@@ -67,6 +66,33 @@ class ServiceTrack(http.Controller):
             return response
         values["result"] = result
         return self._service_track_render(values)
+
+    def _service_track_lookup(self, order_number, last_name):
+        """Look an order up for the visitor's address, within the limits.
+
+        Returns ``(outcome, values)``: ``"blocked"`` (too many failed look-ups:
+        answered 429, a right name too, unless only the order number used up
+        its failures and this address never failed on it), ``"not_found"``
+        (unknown number and wrong name alike, logged as a failure) or
+        ``"found"`` with the whitelisted values of ``_get_track_values()``.
+        Counting and logging run under the locks of ``_track_gate``, so
+        parallel requests cannot exceed the limits; the look-up itself needs
+        no lock and runs before, so that the locks are held shortly.
+        """
+        ip = request.httprequest.remote_addr
+        order = request.env["service.order"]._find_tracked_order(
+            order_number, last_name, company=request.website.company_id
+        )
+        Attempt = request.env["service.track.attempt"].sudo()
+        with Attempt._track_gate(ip, order_number) as gate:
+            allowed = gate._check_track_limits(ip, order_number)
+            if allowed != TRACK_BLOCKED and not order:
+                gate._log_track_failure(ip, order_number)
+        if allowed == TRACK_BLOCKED or (allowed == TRACK_RIGHT_NAME_ONLY and not order):
+            return "blocked", {}
+        if not order:
+            return "not_found", {}
+        return "found", order._get_track_values()
 
     @staticmethod
     def _service_track_echo(value, max_length):
@@ -80,4 +106,7 @@ class ServiceTrack(http.Controller):
         )
         response.headers["Cache-Control"] = "no-store"
         response.headers["X-Robots-Tag"] = "noindex, nofollow"
+        # no framing by other sites (clickjacking), as portal's pages do
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
+        response.headers["Content-Security-Policy"] = "frame-ancestors 'self'"
         return response

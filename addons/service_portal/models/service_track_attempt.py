@@ -1,10 +1,13 @@
+import hashlib
 import ipaddress
 import unicodedata
+from contextlib import contextmanager
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.fields import Domain
-from odoo.tools import SQL, consteq
+from odoo.sql_db import Cursor
+from odoo.tools import SQL
 
 # Defaults of the system parameters that tune the public tracking page.
 DEFAULT_LIMIT_IP = 10
@@ -19,6 +22,24 @@ PARAM_WINDOW_MINUTES = "service_portal.track_window_minutes"
 MAX_ORDER_NUMBER_LENGTH = 64
 MAX_LAST_NAME_LENGTH = 128
 MAX_IP_LENGTH = 64
+# Orders one look-up compares the name with: numbers are unique per company,
+# so one per company of the website's company tree.
+MAX_TRACK_CANDIDATES = 20
+
+# What ``_check_track_limits`` allows.
+TRACK_OPEN = "open"  # a look-up like any other
+TRACK_BLOCKED = "blocked"  # refused (429), even a right name
+# The order number used up its failed look-ups, but not from this client
+# address: only the right last name is answered, a wrong one gets the 429.
+TRACK_RIGHT_NAME_ONLY = "right_name_only"
+
+# First key of the transaction-level advisory locks (pg_advisory_xact_lock
+# with two int4 keys), so that ours never collide with another module's.
+LOCK_CLIENT_ADDRESS = 0x53505431  # "SPT1"
+LOCK_ORDER_NUMBER = 0x53505432  # "SPT2"
+# A look-up holds its locks a few milliseconds; waiting longer means something
+# is stuck: the request fails with LockNotAvailable and Odoo retries it.
+LOCK_TIMEOUT = "10s"
 
 
 def clean_track_input(value, max_length=None):
@@ -33,12 +54,47 @@ def clean_track_input(value, max_length=None):
     return "".join(ch for ch in value if unicodedata.category(ch)[0] != "C").strip()
 
 
+def track_order_number(value):
+    """The order number to look up (compared with ``lower(name)``), or ""
+    when the input cannot be one. Never truncated: a longer input must not
+    match its prefix."""
+    if not isinstance(value, str) or len(value) > MAX_ORDER_NUMBER_LENGTH * 4:
+        return ""
+    number = clean_track_input(value).lower()
+    return number if len(number) <= MAX_ORDER_NUMBER_LENGTH else ""
+
+
+def track_last_name(value):
+    """The last name to compare (case-insensitive), or "" when the input
+    cannot be one."""
+    if not isinstance(value, str) or len(value) > MAX_LAST_NAME_LENGTH * 4:
+        return ""
+    name = clean_track_input(value).casefold()
+    return name if len(name) <= MAX_LAST_NAME_LENGTH else ""
+
+
+def partner_last_name(name):
+    """Last word of a customer's name, normalised like the input."""
+    words = clean_track_input(name or "").split()
+    return words[-1].casefold() if words else ""
+
+
+def _lock_key(value):
+    """A stable signed 32-bit hash (the same in every worker, unlike
+    ``hash()``): the second key of an advisory lock."""
+    digest = hashlib.blake2b(value.encode(), digest_size=4).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
 class ServiceTrackAttempt(models.Model):
     """Failed look-ups of the public tracking page (``/service/track``).
 
-    Stored in the database (not in a worker's memory) so that the limits hold
-    across every Odoo worker and server, as ``auth_totp`` does for its codes.
-    Rows older than the window are removed by the autovacuum.
+    This model only counts and logs, as ``auth_totp``'s rate-limit log does:
+    the look-up itself is ``service.order._find_tracked_order``. Stored in the
+    database (not in a worker's memory) so that the limits hold across every
+    Odoo worker and server; counting and logging run in a transaction of their
+    own that holds an advisory lock per client address and order number (see
+    ``_track_gate``). Rows older than the window are removed by the autovacuum.
     """
 
     _name = "service.track.attempt"
@@ -58,7 +114,7 @@ class ServiceTrackAttempt(models.Model):
     _order_number_create_date_idx = models.Index("(order_number, create_date)")
 
     # ------------------------------------------------------------
-    # Normalisation
+    # Keys
     # ------------------------------------------------------------
 
     @api.model
@@ -68,10 +124,6 @@ class ServiceTrackAttempt(models.Model):
         return clean_track_input(order_number, MAX_ORDER_NUMBER_LENGTH).lower()[
             :MAX_ORDER_NUMBER_LENGTH
         ]
-
-    @api.model
-    def _normalize_last_name(self, last_name):
-        return clean_track_input(last_name).casefold()
 
     @api.model
     def _normalize_ip(self, ip):
@@ -87,12 +139,6 @@ class ServiceTrackAttempt(models.Model):
             return str(ipaddress.IPv6Network((int(address), 64), strict=False))
         except ValueError:
             return ip
-
-    @api.model
-    def _get_partner_last_name(self, partner):
-        """Last word of the customer's name, normalised like the input."""
-        words = clean_track_input(partner.name or "").split()
-        return words[-1].casefold() if words else ""
 
     # ------------------------------------------------------------
     # Limits
@@ -119,25 +165,84 @@ class ServiceTrackAttempt(models.Model):
         )
 
     @api.model
-    def _is_track_blocked(self, ip, order_number):
-        """Whether the client address or the order number used up its
-        failed look-ups within the window."""
-        limit_ip, limit_order, window = self._get_track_limits()
-        since = Domain("create_date", ">=", fields.Datetime.now() - window)
-        Attempt = self.sudo()
-        ip = self._normalize_ip(ip)
-        if Attempt.search_count(since & Domain("ip", "=", ip), limit=limit_ip) >= (
-            limit_ip
-        ):
-            return True
+    @contextmanager
+    def _track_gate(self, ip, order_number):
+        """Count and log the failed look-ups of one request atomically.
+
+        Yields this model (sudo) on a cursor of its own, in a transaction that
+        first takes a transaction-level advisory lock on the client address and
+        one on the order number, and commits when the block ends: the lock is
+        held from before counting until the logged failure is committed, so
+        concurrent look-ups of the same address or number (other workers or
+        servers) count one after the other.
+
+        Odoo's transactions are REPEATABLE READ: their snapshot is taken at the
+        first query of the request, long before the lock is granted, and would
+        not show the failures committed in between. This one is READ COMMITTED:
+        each count sees everything committed before it.
+        """
+        with self.env.registry.cursor() as cr:
+            if isinstance(cr, Cursor):
+                # A fresh transaction (in tests, a savepoint in the test's
+                # transaction, which cannot change its isolation level).
+                cr.execute(
+                    SQL(
+                        "SET TRANSACTION ISOLATION LEVEL READ COMMITTED;"
+                        " SET LOCAL lock_timeout = %s",
+                        LOCK_TIMEOUT,
+                    )
+                )
+            gate = self.with_env(self.env(cr=cr, su=True))
+            gate._lock_track_keys(ip, order_number)
+            yield gate
+
+    @api.model
+    def _lock_track_keys(self, ip, order_number):
+        """Wait for, then hold until the end of the transaction, the lock of
+        the client address and the lock of the order number (if any), always
+        in this order (a select list is evaluated from left to right) so that
+        two look-ups never deadlock."""
+        keys = [(LOCK_CLIENT_ADDRESS, _lock_key(self._normalize_ip(ip)))]
         number = self._normalize_order_number(order_number)
-        return (
-            bool(number)
-            and Attempt.search_count(
-                since & Domain("order_number", "=", number), limit=limit_order
+        if number:
+            keys.append((LOCK_ORDER_NUMBER, _lock_key(number)))
+        self.env.cr.execute(
+            SQL(
+                "SELECT %s",
+                SQL(", ").join(
+                    SQL("pg_advisory_xact_lock(%s, %s)", namespace, key)
+                    for namespace, key in keys
+                ),
             )
-            >= limit_order
         )
+
+    @api.model
+    def _check_track_limits(self, ip, order_number):
+        """What the failed look-ups within the window allow this request:
+
+        - ``TRACK_BLOCKED``: the client address used up its failed look-ups,
+          or failed on this order number, which used up its own;
+        - ``TRACK_RIGHT_NAME_ONLY``: the order number used up its failed
+          look-ups, but not from this address: a right name is answered (the
+          customer is not locked out by others' guesses), a wrong one is
+          blocked and logged;
+        - ``TRACK_OPEN`` otherwise.
+        """
+        limit_ip, limit_order, window = self._get_track_limits()
+        recent = Domain("create_date", ">=", fields.Datetime.now() - window)
+        by_ip = recent & Domain("ip", "=", self._normalize_ip(ip))
+        Attempt = self.sudo()
+        if Attempt.search_count(by_ip, limit=limit_ip) >= limit_ip:
+            return TRACK_BLOCKED
+        number = self._normalize_order_number(order_number)
+        if not number:
+            return TRACK_OPEN
+        by_number = recent & Domain("order_number", "=", number)
+        if Attempt.search_count(by_number, limit=limit_order) < limit_order:
+            return TRACK_OPEN
+        if Attempt.search_count(by_number & by_ip, limit=1):
+            return TRACK_BLOCKED
+        return TRACK_RIGHT_NAME_ONLY
 
     @api.model
     def _log_track_failure(self, ip, order_number):
@@ -155,88 +260,3 @@ class ServiceTrackAttempt(models.Model):
         self.sudo().search(
             [("create_date", "<", fields.Datetime.now() - window)]
         ).unlink()
-
-    # ------------------------------------------------------------
-    # Look-up
-    # ------------------------------------------------------------
-
-    @api.model
-    def _find_tracked_order(self, order_number, last_name, company=None):
-        """The order whose number is ``order_number`` (case-insensitive,
-        surrounding spaces ignored) and whose customer's last name (last word of
-        the name) is exactly ``last_name`` (case-insensitive); an empty
-        recordset otherwise. No pattern matching on the input: ``%``, ``_`` and
-        empty values never match. Returns a sudo record: callers only give
-        out ``_get_track_values()``."""
-        Order = self.env["service.order"].sudo()
-        if (
-            not isinstance(order_number, str)
-            or not isinstance(last_name, str)
-            or len(order_number) > MAX_ORDER_NUMBER_LENGTH * 4
-            or len(last_name) > MAX_LAST_NAME_LENGTH * 4
-        ):
-            return Order
-        # not truncated: a longer number must not match its prefix
-        number = clean_track_input(order_number).lower()
-        name = self._normalize_last_name(last_name)
-        if (
-            not number
-            or not name
-            or len(number) > MAX_ORDER_NUMBER_LENGTH
-            or len(name) > MAX_LAST_NAME_LENGTH
-        ):
-            return Order
-        self.env["service.order"].flush_model(["name"])
-        rows = self.env.execute_query(
-            SQL(
-                "SELECT id FROM service_order WHERE lower(name) = %s ORDER BY id",
-                number,
-            )
-        )
-        orders = Order.browse([row[0] for row in rows])
-        if company:
-            orders = orders.filtered_domain(
-                [("company_id", "child_of", company.root_id.id)]
-            )
-        for order in orders:
-            if order.name.lower() != number:
-                continue
-            expected = self._get_partner_last_name(order.partner_id)
-            if expected and consteq(expected.encode(), name.encode()):
-                return order
-        return Order
-
-    @api.model
-    def _get_track_values(self, order):
-        """The only data the public page shows about an order, as plain
-        strings: never personal data, amounts, tokens or notes."""
-        order.ensure_one()
-        device = " – ".join(
-            part
-            for part in (order.device_model_id.display_name, order.device_description)
-            if part
-        )
-        return {
-            "number": order.name,
-            "status": order._get_customer_status_label(),
-            "device": device,
-            "agent": order.user_id.name or "",
-            "location": order.location_id.name or "",
-        }
-
-    @api.model
-    def _track_order(self, ip, order_number, last_name, company=None):
-        """Run one look-up of the tracking page.
-
-        Returns ``(outcome, values)`` with outcome ``"blocked"`` (too many
-        failed look-ups, even for a right guess), ``"not_found"`` (unknown
-        number and wrong name alike; the failure is logged) or ``"found"``
-        with the whitelisted values of ``_get_track_values()``.
-        """
-        if self._is_track_blocked(ip, order_number):
-            return "blocked", {}
-        order = self._find_tracked_order(order_number, last_name, company=company)
-        if not order:
-            self._log_track_failure(ip, order_number)
-            return "not_found", {}
-        return "found", self._get_track_values(order)

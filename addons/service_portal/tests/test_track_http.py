@@ -13,7 +13,7 @@ TRACK_URL = "/service/track"
 
 @tagged("post_install", "-at_install")
 class TestServiceTrackHttp(ServicePortalCommon, HttpCase):
-    """The public tracking page over HTTP (SECURITY 12-15)."""
+    """The public tracking page over HTTP (docs/SECURITY.md cases 12-15, 26-28)."""
 
     @classmethod
     def setUpClass(cls):
@@ -69,12 +69,17 @@ class TestServiceTrackHttp(ServicePortalCommon, HttpCase):
     def _assert_private(self, response):
         self.assertEqual(response.headers.get("Cache-Control"), "no-store")
         self.assertIn("noindex", response.headers.get("X-Robots-Tag", ""))
+        # other sites may not frame the page (clickjacking)
+        self.assertEqual(
+            response.headers.get("Content-Security-Policy"), "frame-ancestors 'self'"
+        )
+        self.assertEqual(response.headers.get("X-Frame-Options"), "SAMEORIGIN")
         tree = html.fromstring(response.content)
         self.assertTrue(
             tree.xpath("//head/meta[@name='robots'][contains(@content, 'noindex')]")
         )
 
-    # -- SECURITY 12 ---------------------------------------------------------------
+    # -- docs/SECURITY.md case 12 ------------------------------------------------
 
     def test_get_shows_empty_form(self):
         response = self.url_open(
@@ -123,6 +128,32 @@ class TestServiceTrackHttp(ServicePortalCommon, HttpCase):
                     self.assertNotIn(secret, body)
         self.assertFalse(self.env["service.track.attempt"].search([]))
 
+    def test_order_at_a_non_public_location(self):
+        """The page is rendered for the public user, who may read neither the
+        internal location nor the agent: their names are still shown
+        (docs/SECURITY.md case 26)."""
+        self.order.location_id = self.location_internal
+        self.assertFalse(self.location_internal.is_public)
+        response = self._post(self.order.name, "Privatperson")
+        self.assertEqual(response.status_code, 200)
+        tree = html.fromstring(self._result_section(response))
+        location = tree.xpath("//*[hasclass('o_service_track_location')]")
+        self.assertEqual(location[0].text_content().strip(), "Internal Lab")
+        agent = tree.xpath("//*[hasclass('o_service_track_agent')]")
+        self.assertEqual(agent[0].text_content().strip(), "Theo Tech")
+
+    def test_framing_refused_on_every_answer(self):
+        """No framing by other sites (docs/SECURITY.md case 27): form, result,
+        not found and 429 alike (a refused captcha: see
+        test_captcha_failure_is_answered)."""
+        self._assert_private(self.url_open(TRACK_URL))
+        self._assert_private(self._post(self.order.name, "Privatperson"))
+        self._assert_private(self._post(self.order.name, "Wrong"))
+        self.ICP.set_param("service_portal.track_limit_ip", 1)
+        response = self._post(self.order.name, "Privatperson")
+        self.assertEqual(response.status_code, 429)
+        self._assert_private(response)
+
     def test_hostile_input_is_escaped(self):
         script = "<script>alert('x')</script>"
         response = self._post(script, script)
@@ -136,7 +167,7 @@ class TestServiceTrackHttp(ServicePortalCommon, HttpCase):
         self.assertNotIn("<img", result)
         self.assertIn("&lt;img src=x onerror=alert(1)&gt;", result)
 
-    # -- SECURITY 13 ---------------------------------------------------------------
+    # -- docs/SECURITY.md case 13 ------------------------------------------------
 
     def test_unknown_number_and_wrong_name_look_the_same(self):
         unknown = self._post("SRV/1999/99999", "Privatperson")
@@ -182,7 +213,7 @@ class TestServiceTrackHttp(ServicePortalCommon, HttpCase):
         self.assertEqual(response.status_code, 200)
         self.assertEqual(self._result_section(response), expected)
 
-    # -- SECURITY 14 ---------------------------------------------------------------
+    # -- docs/SECURITY.md case 14 ------------------------------------------------
 
     def test_limit_per_client_address(self):
         self.ICP.set_param("service_portal.track_limit_ip", 3)
@@ -207,7 +238,15 @@ class TestServiceTrackHttp(ServicePortalCommon, HttpCase):
         Attempt._log_track_failure("198.51.100.1", self.order.name)
         Attempt._log_track_failure("198.51.100.2", self.order.name.lower())
         self.ICP.set_param("service_portal.track_limit_order", 3)
-        self.assertEqual(self._post(self.order.name, "Wrong").status_code, 200)
+        # others' failures do not lock this address out of the right name...
+        Attempt._log_track_failure("198.51.100.3", self.order.name)
+        response = self._post(self.order.name, "Privatperson")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("In repair", self._result_section(response).decode())
+        # ...but a wrong guess is answered 429, and then the right name too
+        response = self._post(self.order.name, "Wrong")
+        self.assertEqual(response.status_code, 429)
+        self.assertIn("Too many unsuccessful attempts", response.text)
         response = self._post(self.order.name, "Privatperson")
         self.assertEqual(response.status_code, 429)
         self.assertNotIn("In repair", response.text)
@@ -255,7 +294,7 @@ class TestServiceTrackHttp(ServicePortalCommon, HttpCase):
         self.assertEqual(queries(self.order.name, "Privatperson"), found)
         self.assertEqual(queries("NOPE-1", "Nobody"), missing)
 
-    # -- SECURITY 6, 15 ---------------------------------------------------------------
+    # -- docs/SECURITY.md cases 6, 15 --------------------------------------------
 
     def test_csrf_required(self):
         response = self._post(self.order.name, "Privatperson", with_token=False)
@@ -289,6 +328,7 @@ class TestServiceTrackHttp(ServicePortalCommon, HttpCase):
         ):
             response = self._post(self.order.name, "Privatperson")
         self.assertEqual(response.status_code, 400)
+        self._assert_private(response)
         self.assertIn("Suspicious activity detected.", response.text)
         self.assertNotIn("In repair", response.text)
 
