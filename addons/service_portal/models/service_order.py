@@ -4,8 +4,16 @@ from typing import NamedTuple
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
+from odoo.tools import SQL, consteq
 from odoo.tools.mimetypes import guess_mimetype
 from odoo.tools.sql import escape_psql
+
+from .service_track_attempt import (
+    MAX_TRACK_CANDIDATES,
+    partner_last_name,
+    track_last_name,
+    track_order_number,
+)
 
 ORDER_STATES = [
     ("draft", "Draft"),
@@ -677,15 +685,6 @@ class ServiceOrder(models.Model):
         (``_name_lower_idx``), then the name check in Python on the few
         candidates (one per company); unknown numbers and wrong names get the
         same empty answer."""
-        from odoo.tools import SQL, consteq
-
-        from .service_track_attempt import (
-            MAX_TRACK_CANDIDATES,
-            partner_last_name,
-            track_last_name,
-            track_order_number,
-        )
-
         Order = self.sudo()
         number = track_order_number(order_number)
         name = track_last_name(last_name)
