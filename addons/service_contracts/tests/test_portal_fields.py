@@ -1,6 +1,8 @@
-from odoo.exceptions import AccessError
+from xmlrpc.client import Fault
+
 from odoo.models import MAGIC_COLUMNS
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
 
 from .common import ServiceContractsCommon
 
@@ -48,14 +50,28 @@ PORTAL_FIELDS = {
 
 
 @tagged("post_install", "-at_install")
-class TestPortalFields(ServiceContractsCommon):
-    """docs/SECURITY.md case 25: a portal user's ``fields_get`` and ``read``
-    (what XML-RPC and JSON-2 call) give only the allow-list."""
+class TestPortalFields(ServiceContractsCommon, HttpCase):
+    """docs/SECURITY.md case 25: what a customer gets with their portal
+    password over XML-RPC (``fields_get``, ``read``, ``search``) is the
+    allow-list, for every model of this addon they can read."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.contract = cls._create_active_contract(note="<p>Staff terms</p>")
+
+    def _rpc(self, model, method, *args, **kwargs):
+        """``method`` of ``model`` called over XML-RPC as the portal user."""
+        user = self.portal_user
+        return self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname, user.id, user.login, model, method, list(args), kwargs
+        )
+
+    def assertRefused(self, model, method, *args, **kwargs):
+        """The call raises an AccessError (XML-RPC fault code 4)."""
+        with self.assertRaises(Fault) as error:
+            self._rpc(model, method, *args, **kwargs)
+        self.assertEqual(error.exception.faultCode, 4, error.exception.faultString)
 
     def _addon_fields(self):
         """{model: field names} of every field this addon defines or adds."""
@@ -75,6 +91,7 @@ class TestPortalFields(ServiceContractsCommon):
             names |= set(self.env[mixin]._fields)
         return names
 
+    @mute_logger("odoo.addons.rpc.controllers.xmlrpc")
     def test_portal_user_gets_only_the_allow_list(self):
         framework = self._framework_fields()
         readable = {}
@@ -82,7 +99,8 @@ class TestPortalFields(ServiceContractsCommon):
             Model = self.env[model_name].with_user(self.portal_user)
             if not Model.has_access("read"):
                 continue
-            readable[model_name] = (set(Model.fields_get()) & names) - framework
+            described = self._rpc(model_name, "fields_get", attributes=["type"])
+            readable[model_name] = (set(described) & names) - framework
         self.assertEqual(
             set(readable),
             set(PORTAL_FIELDS),
@@ -92,19 +110,28 @@ class TestPortalFields(ServiceContractsCommon):
             with self.subTest(model=model_name):
                 self.assertEqual(readable[model_name], allowed)
 
+    @mute_logger("odoo.addons.rpc.controllers.xmlrpc", "odoo.http")
     def test_portal_user_reads_allowed_fields_not_staff_ones(self):
-        contract = self.contract.with_user(self.portal_user)
-        [values] = contract.read(sorted(PORTAL_FIELDS["service.contract"]))
-        self.assertEqual(values["name"], self.contract.name)
-        contract.line_ids.read(sorted(PORTAL_FIELDS["service.contract.line"]))
+        contract, lines = self.contract, self.contract.line_ids
+        [values] = self._rpc(
+            "service.contract",
+            "read",
+            contract.ids,
+            sorted(PORTAL_FIELDS["service.contract"]),
+        )
+        self.assertEqual(values["name"], contract.name)
+        self.assertNotIn("Staff terms", str(values))
+        self._rpc(
+            "service.contract.line",
+            "read",
+            lines.ids,
+            sorted(PORTAL_FIELDS["service.contract.line"]),
+        )
         for name in ("note", "user_id", "journal_id", "period_ids", "cancel_reason"):
-            with self.subTest(field=name), self.assertRaises(AccessError):
-                contract.read([name])
-        # nor can they search on them (e.g. the terms' wording)
-        Contract = self.env["service.contract"].with_user(self.portal_user)
-        with self.assertRaises(AccessError):
-            Contract.search([("note", "ilike", "staff")])
-        with self.assertRaises(AccessError):
-            contract.line_ids.read(["product_id"])
-        # the staff read them all
-        self.contract.with_user(self.user_service).read(["note", "journal_id"])
+            with self.subTest(field=name):
+                self.assertRefused("service.contract", "read", contract.ids, [name])
+        self.assertRefused("service.contract.line", "read", lines.ids, ["product_id"])
+        # nor can they search on them (e.g. the wording of the terms)
+        self.assertRefused("service.contract", "search", [("note", "ilike", "staff")])
+        # the staff read them
+        contract.with_user(self.user_service).read(["note", "journal_id"])
