@@ -3,9 +3,11 @@ import xmlrpc.client
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.service_portal.tests.portal_rpc import XmlRpcCaseMixin
+
 
 @tagged("post_install", "-at_install")
-class TestContractExternalApi(HttpCase):
+class TestContractExternalApi(XmlRpcCaseMixin, HttpCase):
     """The contracts part of the stable interface (SPEC.md), over XML-RPC."""
 
     @classmethod
@@ -34,11 +36,7 @@ class TestContractExternalApi(HttpCase):
         )
 
     def _call(self, login, password, model, method, *args, **kwargs):
-        uid = self.xmlrpc_common.authenticate(self.env.cr.dbname, login, password, {})
-        self.assertTrue(uid)
-        return self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, uid, password, model, method, list(args), kwargs
-        )
+        return self._xmlrpc(login, password, model, method, *args, **kwargs)
 
     @mute_logger("odoo.addons.rpc.controllers.xmlrpc", "odoo.http")
     def test_contract_over_xmlrpc(self):

@@ -4,22 +4,18 @@ from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.service_portal.tests.portal_rpc import XmlRpcCaseMixin
+
 from .common_orders import ServiceOrderCommon
 
 
 @tagged("post_install", "-at_install")
-class TestOrderExternalApi(ServiceOrderCommon, HttpCase):
+class TestOrderExternalApi(XmlRpcCaseMixin, ServiceOrderCommon, HttpCase):
     """The stable interface of service_contracts (order lines, invoice,
     loaners) exercised over XML-RPC, as integrators use it."""
 
     def _call(self, user, model, method, *args, **kwargs):
-        uid = self.xmlrpc_common.authenticate(
-            self.env.cr.dbname, user.login, user.login, {}
-        )
-        self.assertTrue(uid)
-        return self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, uid, user.login, model, method, list(args), kwargs
-        )
+        return self._xmlrpc(user.login, user.login, model, method, *args, **kwargs)
 
     @mute_logger("odoo.addons.rpc.controllers.xmlrpc", "odoo.http")
     def test_lines_invoice_and_loaner_over_xmlrpc(self):

@@ -1,8 +1,8 @@
-from xmlrpc.client import Fault
-
 from odoo.models import MAGIC_COLUMNS
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
+
+from odoo.addons.service_portal.tests.portal_rpc import XmlRpcCaseMixin
 
 from .common import ServiceContractsCommon
 
@@ -50,7 +50,7 @@ PORTAL_FIELDS = {
 
 
 @tagged("post_install", "-at_install")
-class TestPortalFields(ServiceContractsCommon, HttpCase):
+class TestPortalFields(XmlRpcCaseMixin, ServiceContractsCommon, HttpCase):
     """docs/SECURITY.md case 25: what a customer gets with their portal
     password over XML-RPC (``fields_get``, ``read``, ``search``) is the
     allow-list, for every model of this addon they can read."""
@@ -63,15 +63,11 @@ class TestPortalFields(ServiceContractsCommon, HttpCase):
     def _rpc(self, model, method, *args, **kwargs):
         """``method`` of ``model`` called over XML-RPC as the portal user."""
         user = self.portal_user
-        return self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, user.id, user.login, model, method, list(args), kwargs
-        )
+        return self._xmlrpc(user.login, user.login, model, method, *args, **kwargs)
 
     def assertRefused(self, model, method, *args, **kwargs):
-        """The call raises an AccessError (XML-RPC fault code 4)."""
-        with self.assertRaises(Fault) as error:
-            self._rpc(model, method, *args, **kwargs)
-        self.assertEqual(error.exception.faultCode, 4, error.exception.faultString)
+        user = self.portal_user
+        self.assertXmlRpcRefused(user.login, user.login, model, method, *args, **kwargs)
 
     def _addon_fields(self):
         """{model: field names} of every field this addon defines or adds."""

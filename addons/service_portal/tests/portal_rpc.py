@@ -5,6 +5,7 @@ public method that our addons define must refuse a portal user.
 """
 
 import inspect
+from xmlrpc.client import Fault
 
 from odoo.exceptions import AccessError
 
@@ -47,3 +48,23 @@ def call_is_refused(cr, record, method, arg_id):
     except Exception:  # noqa: BLE001 - any other outcome is a failure
         return False
     return False
+
+
+class XmlRpcCaseMixin:
+    """XML-RPC calls of an ``HttpCase``, as an integrator or a customer with
+    a portal password makes them (shared by the three addons' tests)."""
+
+    def _xmlrpc(self, login, password, model, method, *args, **kwargs):
+        dbname = self.env.cr.dbname
+        uid = self.xmlrpc_common.authenticate(dbname, login, password, {})
+        self.assertTrue(uid, f"{login} cannot log in over XML-RPC")
+        return self.xmlrpc_object.execute_kw(
+            dbname, uid, password, model, method, list(args), kwargs
+        )
+
+    def assertXmlRpcRefused(self, login, password, model, method, *args, **kwargs):
+        """The call fails with an AccessError (XML-RPC fault code 4)."""
+        with self.assertRaises(Fault) as error:
+            self._xmlrpc(login, password, model, method, *args, **kwargs)
+        self.assertEqual(error.exception.faultCode, 4, error.exception.faultString)
+        return error.exception

@@ -5,9 +5,11 @@ from datetime import datetime, timedelta
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
+from .portal_rpc import XmlRpcCaseMixin
+
 
 @tagged("post_install", "-at_install")
-class TestExternalApi(HttpCase):
+class TestExternalApi(XmlRpcCaseMixin, HttpCase):
     """The stable interface of SPEC.md, exercised over XML-RPC."""
 
     @classmethod
@@ -39,11 +41,7 @@ class TestExternalApi(HttpCase):
         )
 
     def _call(self, login, password, model, method, *args, **kwargs):
-        uid = self.xmlrpc_common.authenticate(self.env.cr.dbname, login, password, {})
-        self.assertTrue(uid)
-        return self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, uid, password, model, method, list(args), kwargs
-        )
+        return self._xmlrpc(login, password, model, method, *args, **kwargs)
 
     @mute_logger("odoo.addons.rpc.controllers.xmlrpc", "odoo.http")
     def test_service_desk_over_xmlrpc(self):

@@ -4,6 +4,7 @@ from odoo.tests import tagged
 from odoo.tools import mute_logger
 from odoo.tools.convert import convert_file
 
+from .portal_rpc import XmlRpcCaseMixin
 from .test_portal_common import ServicePortalHttpCommon
 
 # A 1x1 transparent PNG.
@@ -87,7 +88,7 @@ MAGIC_FIELDS = {"create_date", "create_uid", "write_date", "write_uid"}
 
 
 @tagged("post_install", "-at_install")
-class TestPortalStructure(ServicePortalHttpCommon):
+class TestPortalStructure(XmlRpcCaseMixin, ServicePortalHttpCommon):
     """Defects 4 to 7 of issue 13 on the customer portal."""
 
     @classmethod
@@ -107,12 +108,7 @@ class TestPortalStructure(ServicePortalHttpCommon):
         cls.order_oscar = cls._create_order(partner=cls.other_customer)
 
     def _rpc(self, user, model, method, *args, **kwargs):
-        uid = self.xmlrpc_common.authenticate(
-            self.env.cr.dbname, user.login, user.login, {}
-        )
-        return self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, uid, user.login, model, method, list(args), kwargs
-        )
+        return self._xmlrpc(user.login, user.login, model, method, *args, **kwargs)
 
     # -- defect 4: impossible or unknown ids answer 404 -------------------
 

@@ -1,6 +1,6 @@
-from xmlrpc.client import Fault
-
 from odoo.tests import HttpCase, tagged
+
+from odoo.addons.service_portal.tests.portal_rpc import XmlRpcCaseMixin
 
 from .common import ServiceShippingCommon
 
@@ -49,7 +49,7 @@ ADDED_STAFF_FIELDS = {
 
 
 @tagged("post_install", "-at_install")
-class TestPortalRpcFields(HttpCase, ServiceShippingCommon):
+class TestPortalRpcFields(XmlRpcCaseMixin, HttpCase, ServiceShippingCommon):
     """Staff-only fields are not readable by customers over RPC, whatever
     the portal pages show (docs/SECURITY.md case 25)."""
 
@@ -65,15 +65,11 @@ class TestPortalRpcFields(HttpCase, ServiceShippingCommon):
         """``method`` of ``model`` called over XML-RPC with the reseller
         contact's portal password."""
         user = self.portal_reseller
-        return self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, user.id, user.login, model, method, list(args), kwargs
-        )
+        return self._xmlrpc(user.login, user.login, model, method, *args, **kwargs)
 
     def assertRefused(self, model, method, *args, **kwargs):
-        """The call raises an AccessError (XML-RPC fault code 4)."""
-        with self.assertRaises(Fault) as error:
-            self._rpc(model, method, *args, **kwargs)
-        self.assertEqual(error.exception.faultCode, 4, error.exception.faultString)
+        user = self.portal_reseller
+        self.assertXmlRpcRefused(user.login, user.login, model, method, *args, **kwargs)
 
     def _our_fields(self, model_name, module_prefix="service_"):
         """Fields of ``model_name`` that our addons (or one of them) define."""
