@@ -4,14 +4,13 @@ Extensions (service_shipping, service_contracts) subclass ``ServicePortal``
 and extend the ``_service_order_*`` hooks (documented in readme/USAGE.md).
 """
 
-import re
 from urllib.parse import urlencode
 
 from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
 from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
-from odoo.fields import Command, Domain
+from odoo.fields import Domain
 from odoo.http import request
 from odoo.tools.sql import escape_psql
 
@@ -294,26 +293,6 @@ class ServicePortal(CustomerPortal):
     # Detail
     # ------------------------------------------------------------
 
-    def _service_order_get_attachments(self, order_sudo):
-        """Files the customer may see: those of messages shown on the portal."""
-        messages = (
-            request.env["mail.message"]
-            .sudo()
-            .search(
-                [
-                    ("model", "=", "service.order"),
-                    ("res_id", "=", order_sudo.id),
-                    ("message_type", "in", ("comment", "email")),
-                    ("is_internal", "=", False),
-                    ("attachment_ids", "!=", False),
-                    "|",
-                    ("subtype_id", "=", False),
-                    ("subtype_id.internal", "=", False),
-                ]
-            )
-        )
-        return messages.attachment_ids.sorted("id")
-
     def _service_order_page_values(self, order_sudo, **kwargs):
         access_token = kwargs.pop("access_token", None)
         values = {
@@ -323,10 +302,10 @@ class ServicePortal(CustomerPortal):
             "answers": order_sudo.answer_ids.filtered(
                 lambda a: a.filled_by_customer and a.is_answered
             ),
-            "attachments": self._service_order_get_attachments(order_sudo),
+            "attachments": order_sudo._get_portal_attachments(),
             "status_label": order_sudo._get_customer_status_label(),
             "upload_max_size_mb": self._service_upload_max_size() / (1024 * 1024),
-            "can_edit": self._service_order_can_edit(order_sudo),
+            "can_edit": order_sudo._portal_can_edit(request.env.user),
             "message": kwargs.get("message") or "",
             "upload_error": kwargs.get("upload_error") or "",
         }
@@ -374,12 +353,6 @@ class ServicePortal(CustomerPortal):
         limits = request.env["service.order"]._get_portal_upload_limits()
         return limits["max_size"] + UPLOAD_FORM_OVERHEAD
 
-    @staticmethod
-    def _service_clean_filename(name):
-        name = re.split(r"[\\/]", name or "")[-1].strip()
-        name = re.sub(r"[\x00-\x1f\x7f]", "", name)[:200]
-        return name or "file"
-
     @http.route(
         "/my/service-orders/<int:order_id>/attachments",
         type="http",
@@ -408,7 +381,7 @@ class ServicePortal(CustomerPortal):
             if len(data) > max_size:
                 raise RequestEntityTooLarge()
             if data:
-                contents.append((self._service_clean_filename(upload.filename), data))
+                contents.append((upload.filename, data))
         if not contents:
             return request.redirect(
                 self._service_order_url(order_sudo, access_token, "upload_empty")
@@ -673,24 +646,6 @@ class ServicePortal(CustomerPortal):
                 answers.append(values)
         return answers
 
-    def _service_order_answer_commands(self, order_sudo, answers):
-        """Commands replacing the customer's answers of a draft."""
-        existing = {}
-        if order_sudo:
-            existing = {
-                answer.task_id.id: answer
-                for answer in order_sudo.answer_ids.filtered("filled_by_customer")
-            }
-        commands = []
-        for vals in answers:
-            answer = existing.pop(vals["task_id"], None)
-            if answer:
-                commands.append(Command.update(answer.id, vals))
-            else:
-                commands.append(Command.create(vals))
-        commands += [Command.unlink(answer.id) for answer in existing.values()]
-        return commands
-
     def _service_order_save(self, partner, post, order_sudo=None):
         """Create or update the draft; return (order_sudo, errors)."""
         errors = {}
@@ -706,7 +661,9 @@ class ServicePortal(CustomerPortal):
         if errors:
             return order_sudo, errors
         location = request.env["service.location"].sudo().browse(values["location_id"])
-        values["answer_ids"] = self._service_order_answer_commands(order_sudo, answers)
+        values["answer_ids"] = (
+            order_sudo or request.env["service.order"]
+        )._prepare_portal_answer_commands(answers)
         Order = (
             request.env["service.order"]
             .sudo()
@@ -760,15 +717,6 @@ class ServicePortal(CustomerPortal):
             return self._service_order_render_form(partner, None, post, errors)
         return request.redirect(f"/my/service-orders/{order_sudo.id}/summary")
 
-    def _service_order_can_edit(self, order_sudo):
-        """The customer who created a draft may still change and approve it."""
-        user = request.env.user
-        return bool(
-            order_sudo.state == "draft"
-            and not user._is_public()
-            and order_sudo.partner_id == user.partner_id
-        )
-
     def _service_order_get_draft(self, order_id):
         """The logged-in customer's own draft (sudo), or None; 404 for an id
         that does not exist."""
@@ -776,7 +724,7 @@ class ServicePortal(CustomerPortal):
             order_sudo = self._service_document_check_access("service.order", order_id)
         except AccessError:
             return None
-        if not self._service_order_can_edit(order_sudo):
+        if not order_sudo._portal_can_edit(request.env.user):
             return None
         return order_sudo
 

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 from typing import NamedTuple
 
@@ -594,7 +595,7 @@ class ServiceOrder(models.Model):
             .create(
                 [
                     {
-                        "name": name,
+                        "name": self._clean_portal_filename(name),
                         "raw": data,
                         "mimetype": guess_mimetype(data),
                         "res_model": self._name,
@@ -612,6 +613,62 @@ class ServiceOrder(models.Model):
             subtype_xmlid="mail.mt_comment",
         )
         return attachments
+
+    def _get_portal_attachments(self):
+        """Files the customer may see: those of messages shown on the portal."""
+        self.ensure_one()
+        messages = (
+            self.env["mail.message"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", self._name),
+                    ("res_id", "=", self.id),
+                    ("message_type", "in", ("comment", "email")),
+                    ("is_internal", "=", False),
+                    ("attachment_ids", "!=", False),
+                    "|",
+                    ("subtype_id", "=", False),
+                    ("subtype_id.internal", "=", False),
+                ]
+            )
+        )
+        return messages.attachment_ids.sorted("id")
+
+    @api.model
+    def _clean_portal_filename(self, name):
+        """A file name as a customer's browser sent it, without path or
+        control characters, at most 200 characters."""
+        name = re.split(r"[\\/]", name or "")[-1].strip()
+        name = re.sub(r"[\x00-\x1f\x7f]", "", name)[:200]
+        return name or "file"
+
+    def _portal_can_edit(self, user):
+        """The customer who created a draft may still change and approve it."""
+        self.ensure_one()
+        return bool(
+            self.state == "draft"
+            and not user._is_public()
+            and self.partner_id == user.partner_id
+        )
+
+    def _prepare_portal_answer_commands(self, answers):
+        """Commands replacing the customer's answers of this draft (or of a
+        new order, on an empty recordset) by ``answers`` (values of
+        ``service.order.answer._from_portal_value``)."""
+        existing = {
+            answer.task_id.id: answer
+            for answer in self.answer_ids.filtered("filled_by_customer")
+        }
+        commands = []
+        for vals in answers:
+            answer = existing.pop(vals["task_id"], None)
+            if answer:
+                commands.append(fields.Command.update(answer.id, vals))
+            else:
+                commands.append(fields.Command.create(vals))
+        commands += [fields.Command.unlink(a.id) for a in existing.values()]
+        return commands
 
     def _get_customer_state_labels(self):
         """Status labels shown to customers (portal, tracking page, e-mails)."""
