@@ -7,3 +7,5 @@ from . import service_contract_line
 from . import service_contract_period
 from . import account_move
 from . import service_contract_profit
+from . import service_contract_template
+from . import service_contract_template_line

@@ -1,12 +1,14 @@
 import logging
+import math
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 from psycopg2 import IntegrityError
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
-from odoo.tools import split_every
+from odoo.exceptions import LockError, UserError, ValidationError
+from odoo.tools import format_amount, format_date, split_every
 
 from odoo.addons.service_portal.models.service_state_mixin import (
     SERVICE_MANAGER_GROUP,
@@ -71,6 +73,13 @@ class ServiceContract(models.Model):
         required=True,
         index=True,
         default=lambda self: self.env.company,
+    )
+    template_id = fields.Many2one(
+        "service.contract.template",
+        check_company=True,
+        groups=STAFF_GROUPS,
+        help="Choosing a template on a quote fills its invoicing period, covered "
+        "device models and prices, response time, service hours and terms.",
     )
     currency_id = fields.Many2one(
         "res.currency",
@@ -335,9 +344,25 @@ class ServiceContract(models.Model):
                     )
                 )
 
+    @api.onchange("template_id")
+    def _onchange_template_id(self):
+        """The template fills the quote; its lines replace the quote's."""
+        if not self.template_id:
+            return
+        company = self.company_id or self.env.company
+        values = self.template_id._prepare_contract_values(
+            self.currency_id or company.currency_id,
+            company,
+            self.date_start or fields.Date.context_today(self),
+        )
+        values["line_ids"] = [fields.Command.clear(), *values["line_ids"]]
+        self.update(values)
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            if vals.get("template_id"):
+                self._add_template_values(vals)
             if not vals.get("name") or vals["name"] == self.env._("New"):
                 company = (
                     self.env["res.company"].browse(vals.get("company_id"))
@@ -375,6 +400,31 @@ class ServiceContract(models.Model):
                         contract=contract.name,
                     )
                 )
+
+    @api.model
+    def _add_template_values(self, vals):
+        """Complete the values of a contract created with ``template_id``
+        (e.g. over the external API) as the form's onchange would: the
+        template gives what ``vals`` does not (lines only when ``vals`` has
+        none)."""
+        template = self.env["service.contract.template"].browse(vals["template_id"])
+        company = (
+            self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+        )
+        currency = (
+            self.env["res.currency"].browse(vals.get("currency_id"))
+            or company.currency_id
+        )
+        date = fields.Date.to_date(vals.get("date_start")) or fields.Date.context_today(
+            self
+        )
+        template_values = template._prepare_contract_values(currency, company, date)
+        for field_name, value in template_values.items():
+            if field_name == "line_ids":
+                if not vals.get("line_ids"):
+                    vals["line_ids"] = value
+            else:
+                vals.setdefault(field_name, value)
 
     def _get_schedule_changes(self, vals):
         """Names of the invoicing schedule fields that ``vals`` changes."""
@@ -486,6 +536,110 @@ class ServiceContract(models.Model):
             "date_end": new_end,
             "previous_contract_id": self.id,
         }
+
+    def action_revise_prices(self, percent):
+        """Raise (or lower, when negative) every line price of running
+        contracts by ``percent``, rounded to the currency.
+
+        Prices are read when a period is invoiced, so the new prices apply
+        from the next period not invoiced yet (``_get_next_period``) and to
+        every later one: invoiced periods keep their invoices as they are.
+        For a contract in arrears that next period is the running one, which
+        is invoiced in full at the new prices at its end. Each contract logs
+        the old and new price of each line in its chatter."""
+        self._check_action_rights(groups=SERVICE_MANAGER_GROUP)
+        percent = self._check_revision_percent(percent)
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        for contract in self:
+            if contract.state != "active":
+                raise UserError(
+                    self.env._(
+                        "The contract %(contract)s is %(state)s: only the prices "
+                        "of active contracts can be revised.",
+                        contract=contract.name,
+                        state=labels[contract.state],
+                    )
+                )
+        # The invoicing of a period updates the contract row (its next invoice
+        # date), and the revision does too (the price per period): a revision
+        # and an invoicing of the same contract at the same moment cannot both
+        # pass, so no period is invoiced at prices the log does not tell.
+        try:
+            self.lock_for_update(allow_referencing=True)
+        except LockError:
+            raise UserError(
+                self.env._(
+                    "These contracts are being invoiced or revised by someone "
+                    "else. Try again in a moment."
+                )
+            ) from None
+        factor = 1.0 + percent / 100.0
+        for contract in self:
+            period = contract._get_next_period()
+            if not period:
+                raise UserError(
+                    self.env._(
+                        "Every period of %(contract)s is invoiced already: a new "
+                        "price would never be charged.",
+                        contract=contract.name,
+                    )
+                )
+            currency = contract.currency_id
+            changes = []
+            for line in contract.line_ids:
+                old_price = line.price_unit
+                new_price = currency.round(old_price * factor)
+                changes.append((line, old_price, new_price))
+                if currency.compare_amounts(old_price, new_price):
+                    line.price_unit = new_price
+            contract._log_price_revision(percent, period, changes)
+        return True
+
+    @api.model
+    def _check_revision_percent(self, percent):
+        """``percent`` as a float, refused when it makes no sense."""
+        try:
+            percent = float(percent)
+        except (TypeError, ValueError):
+            raise UserError(
+                self.env._("The price revision must be a percentage, e.g. 3 or -2.5.")
+            ) from None
+        if not math.isfinite(percent) or percent < -100.0:
+            raise UserError(
+                self.env._(
+                    "A price revision of %(percent)s %% is not possible: prices "
+                    "can be lowered by 100 %% at most.",
+                    percent=f"{percent:g}",
+                )
+            )
+        if not percent:
+            raise UserError(self.env._("A price revision of 0 % changes no price."))
+        return percent
+
+    def _log_price_revision(self, percent, period, changes):
+        """One chatter note: the percentage, the first period it applies to,
+        and each line's old and new price."""
+        self.ensure_one()
+        currency = self.currency_id
+        items = Markup().join(
+            Markup("<li>%s: %s → %s</li>")
+            % (
+                line.name,
+                format_amount(self.env, old_price, currency),
+                format_amount(self.env, new_price, currency),
+            )
+            for line, old_price, new_price in changes
+        )
+        intro = self.env._(
+            "Prices revised by %(percent)s %% from the period starting on "
+            "%(date)s; the periods invoiced before keep their prices.",
+            percent=f"{percent:+g}",
+            date=format_date(self.env, period["date_start"]),
+        )
+        self.message_post(
+            body=Markup("<p>%s</p><ul>%s</ul>") % (intro, items),
+            subtype_xmlid="mail.mt_note",
+        )
 
     def action_quotation_send(self):
         """Open the composer with the quote e-mail (queued, not sent inline)."""

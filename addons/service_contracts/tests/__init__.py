@@ -10,3 +10,5 @@ from . import test_order_external_api
 from . import test_contract_external_api
 from . import test_portal_fields
 from . import test_back_office
+from . import test_contract_template
+from . import test_price_revision

@@ -21,6 +21,9 @@ CONTRACT_MODELS = [
     "service.contract.line",
     "service.contract.period",
     "service.contract.cancel",
+    "service.contract.revise.prices",
+    "service.contract.template",
+    "service.contract.template.line",
     "account.move",
 ]
 
@@ -213,6 +216,7 @@ class TestContractAccess(ServiceContractsCommon):
     def test_portal_cannot_call_public_methods(self):
         """Every public method this addon defines refuses a portal user."""
         self.contract_alice.action_accept()
+        price = self.contract_alice.line_ids.price_unit
         period = self.env["service.contract.period"].create(
             {
                 "contract_id": self.contract_alice.id,
@@ -223,6 +227,12 @@ class TestContractAccess(ServiceContractsCommon):
         wizard = self.env["service.contract.cancel"].create(
             {"contract_ids": [Command.set(self.contract_alice.ids)], "reason": "x"}
         )
+        revise_wizard = self.env["service.contract.revise.prices"].create(
+            {"contract_ids": [Command.set(self.contract_alice.ids)], "percent": 5}
+        )
+        template = self.env["service.contract.template"].create(
+            {"name": "Template", "line_ids": [Command.create({"name": "Cover"})]}
+        )
         move = self.env["account.move"].create(
             {"move_type": "out_invoice", "partner_id": self.customer.id}
         )
@@ -231,6 +241,9 @@ class TestContractAccess(ServiceContractsCommon):
             "service.contract.line": self.contract_alice.line_ids,
             "service.contract.period": period,
             "service.contract.cancel": wizard,
+            "service.contract.revise.prices": revise_wizard,
+            "service.contract.template": template,
+            "service.contract.template.line": template.line_ids,
             "account.move": move,
         }
         checked = 0
@@ -246,8 +259,9 @@ class TestContractAccess(ServiceContractsCommon):
                         call_is_refused(self.cr, record, method, record.id),
                         f"{model_name}.{method}() did not refuse a portal user",
                     )
-        self.assertGreaterEqual(checked, 9)
+        self.assertGreaterEqual(checked, 11)
         self.assertEqual(self.contract_alice.state, "active")
+        self.assertEqual(self.contract_alice.line_ids.price_unit, price)
 
     def test_service_user_reads_only(self):
         Contract = self.env["service.contract"].with_user(self.user_service)
