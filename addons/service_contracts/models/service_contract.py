@@ -560,6 +560,14 @@ class ServiceContract(models.Model):
                         state=labels[contract.state],
                     )
                 )
+            if not contract._get_next_period():
+                raise UserError(
+                    self.env._(
+                        "Every period of %(contract)s is invoiced already: a new "
+                        "price would never be charged.",
+                        contract=contract.name,
+                    )
+                )
         # The invoicing of a period updates the contract row (its next invoice
         # date), and the revision does too (the price per period): a revision
         # and an invoicing of the same contract at the same moment cannot both
@@ -576,14 +584,6 @@ class ServiceContract(models.Model):
         factor = 1.0 + percent / 100.0
         for contract in self:
             period = contract._get_next_period()
-            if not period:
-                raise UserError(
-                    self.env._(
-                        "Every period of %(contract)s is invoiced already: a new "
-                        "price would never be charged.",
-                        contract=contract.name,
-                    )
-                )
             currency = contract.currency_id
             changes = []
             for line in contract.line_ids:
