@@ -1,0 +1,3 @@
+from . import service_article_category
+from . import service_article
+from . import service_article_suggest_log
