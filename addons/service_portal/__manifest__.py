@@ -1,13 +1,13 @@
 {
     "name": "Service Portal",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Services",
     "summary": "Service and repair desk: service orders, questions, locations "
     "and a customer portal",
     "author": "Service Desk Team",
     "website": "https://github.com/service-desk/odoo-service",
     "license": "LGPL-3",
-    "depends": ["website", "portal", "mail", "auth_signup"],
+    "depends": ["website", "portal", "mail", "auth_signup", "resource"],
     "data": [
         "security/service_portal_groups.xml",
         "security/ir.model.access.csv",
@@ -16,6 +16,7 @@
         "data/mail_message_subtype_data.xml",
         "data/mail_template_data.xml",
         "data/ir_config_parameter_data.xml",
+        "data/ir_cron_data.xml",
         "data/website_menu_data.xml",
         "views/service_location_views.xml",
         "views/service_device_model_views.xml",
@@ -23,6 +24,7 @@
         "views/service_task_views.xml",
         "views/service_order_views.xml",
         "views/res_partner_views.xml",
+        "report/service_order_report_views.xml",
         "views/service_portal_menus.xml",
         "views/service_track_attempt_views.xml",
         "views/service_track_templates.xml",

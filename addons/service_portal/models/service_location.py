@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .service_state_mixin import SERVICE_USER_GROUP
+
 
 class ServiceLocation(models.Model):
     _name = "service.location"
@@ -25,8 +27,25 @@ class ServiceLocation(models.Model):
     tat_days = fields.Integer(
         string="Turnaround Time (days)",
         default=5,
-        help="Expected number of calendar days between the submission of a "
-        "service order and its completion. Shown to customers on the portal.",
+        help="Expected number of days between the submission of a service order "
+        "and its completion: working days of the service hours, calendar days "
+        "when the location has none. Shown to customers on the portal.",
+    )
+    resource_calendar_id = fields.Many2one(
+        "resource.calendar",
+        string="Service Hours",
+        check_company=True,
+        groups=SERVICE_USER_GROUP,
+        help="Working hours in which response times and turnaround times are "
+        "counted; the public holidays of these hours (their time off without "
+        "resource) are not working time. Without service hours, response times "
+        "run on the clock and turnaround times in calendar days.",
+    )
+    response_time_hours = fields.Float(
+        string="Response Time",
+        groups=SERVICE_USER_GROUP,
+        help="Working hours (of the service hours) within which work on a "
+        "submitted order must start. Empty: orders get no response deadline.",
     )
     is_public = fields.Boolean(
         string="Public",
@@ -44,4 +63,8 @@ class ServiceLocation(models.Model):
     _tat_days_positive = models.Constraint(
         "CHECK(tat_days >= 0)",
         "The turnaround time cannot be negative.",
+    )
+    _response_time_hours_positive = models.Constraint(
+        "CHECK(response_time_hours >= 0)",
+        "The response time cannot be negative.",
     )

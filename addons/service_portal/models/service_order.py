@@ -1,6 +1,9 @@
 import re
-from datetime import timedelta
+from collections import defaultdict
+from datetime import datetime, time, timedelta
 from typing import NamedTuple
+
+from pytz import timezone, utc
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -9,6 +12,7 @@ from odoo.tools import SQL, consteq
 from odoo.tools.mimetypes import guess_mimetype
 from odoo.tools.sql import escape_psql
 
+from .service_state_mixin import SERVICE_USER_GROUP
 from .service_track_attempt import (
     MAX_TRACK_CANDIDATES,
     partner_last_name,
@@ -89,6 +93,22 @@ STATE_INFO = {
 OPEN_STATES = tuple(state for state, info in STATE_INFO.items() if info.is_open)
 CLOSED_STATES = tuple(state for state, info in STATE_INFO.items() if not info.is_open)
 TIMELINE_STATES = tuple(s for s, info in STATE_INFO.items() if info.on_timeline)
+
+# Service level of the response (work started before the response deadline).
+SLA_STATUSES = [
+    ("on_track", "On Track"),
+    ("at_risk", "At Risk"),
+    ("breached", "Breached"),
+    ("met", "Met"),
+]
+# An order waiting for work is at risk once less than this share of its
+# response time (in working time) is left.
+SLA_AT_RISK_SHARE = 0.2
+# States in which an order has a service level: submitted and not cancelled.
+SLA_STATES = tuple(s for s in STATE_INFO if s not in ("draft", "cancelled"))
+# States in which the response clock of an order not started yet runs.
+SLA_OPEN_STATES = tuple(s for s in OPEN_STATES if s != "draft")
+SLA_CRON_BATCH_SIZE = 1000
 
 # Files customers add on the portal (order page form and portal chatter).
 UPLOAD_MAX_SIZE_PARAM = "service_portal.portal_upload_max_size"
@@ -213,12 +233,62 @@ class ServiceOrder(models.Model):
     date_ready = fields.Datetime(string="Ready On", readonly=True, copy=False)
     date_promised = fields.Date(
         string="Promised Date",
-        compute="_compute_date_promised",
+        compute="_compute_service_deadlines",
         store=True,
         readonly=False,
         copy=False,
         tracking=True,
-        help="Submission date plus the location's turnaround time.",
+        help="Submission date plus the location's turnaround time, in working "
+        "days of the service hours (calendar days when there are none).",
+    )
+    date_response_deadline = fields.Datetime(
+        string="Response Deadline",
+        compute="_compute_service_deadlines",
+        store=True,
+        copy=False,
+        groups=SERVICE_USER_GROUP,
+        help="Submission plus the response time, counted in the service hours: "
+        "work should start before it.",
+    )
+    date_sla_at_risk = fields.Datetime(
+        string="At Risk From",
+        compute="_compute_service_deadlines",
+        store=True,
+        copy=False,
+        groups=SERVICE_USER_GROUP,
+        help="From then on less than a fifth of the response time is left.",
+    )
+    sla_status = fields.Selection(
+        SLA_STATUSES,
+        string="SLA Status",
+        compute="_compute_sla_status",
+        store=True,
+        index=True,
+        copy=False,
+        groups=SERVICE_USER_GROUP,
+        help="On Track: the response deadline is not near. At Risk: less than a "
+        "fifth of the response time is left. Breached: work did not start "
+        "before the deadline. Met: work started before the deadline.",
+    )
+    response_hours = fields.Float(
+        string="Response Time (hours)",
+        compute="_compute_service_durations",
+        store=True,
+        copy=False,
+        aggregator="avg",
+        groups=SERVICE_USER_GROUP,
+        help="Working hours of the service hours from submission to the start "
+        "of the work (hours on the clock without service hours).",
+    )
+    turnaround_days = fields.Float(
+        string="Turnaround (days)",
+        compute="_compute_service_durations",
+        store=True,
+        copy=False,
+        aggregator="avg",
+        groups=SERVICE_USER_GROUP,
+        help="Working days of the service hours from submission to done "
+        "(calendar days without service hours).",
     )
     date_done = fields.Datetime(string="Done On", readonly=True, copy=False)
     date_cancelled = fields.Datetime(string="Cancelled On", readonly=True, copy=False)
@@ -251,17 +321,72 @@ class ServiceOrder(models.Model):
                 order.user_id = order.location_id.user_id
 
     @api.depends("date_submitted", "location_id")
-    def _compute_date_promised(self):
+    def _compute_service_deadlines(self):
+        """Promised date, response deadline and at-risk threshold, from the
+        terms that apply when the order is submitted (later changes of the
+        location's terms do not move them)."""
         for order in self:
-            if order.date_submitted and order.location_id:
-                submitted = fields.Datetime.context_timestamp(
-                    order, order.date_submitted
-                ).date()
-                order.date_promised = submitted + timedelta(
-                    days=order.location_id.tat_days
+            submitted = order.date_submitted
+            if not submitted:
+                order.date_promised = False
+                order.date_response_deadline = False
+                order.date_sla_at_risk = False
+                continue
+            terms = order._get_service_terms()
+            calendar = terms["calendar"]
+            order.date_promised = (
+                order._add_service_days(submitted, order.location_id.tat_days, calendar)
+                if order.location_id
+                else False
+            )
+            hours = terms["response_time_hours"]
+            if hours > 0:
+                order.date_response_deadline = order._add_service_hours(
+                    submitted, hours, calendar
+                )
+                order.date_sla_at_risk = order._add_service_hours(
+                    submitted, hours * (1 - SLA_AT_RISK_SHARE), calendar
                 )
             else:
-                order.date_promised = False
+                order.date_response_deadline = False
+                order.date_sla_at_risk = False
+
+    @api.depends(
+        "state",
+        "date_started",
+        "date_ready",
+        "date_done",
+        "date_response_deadline",
+        "date_sla_at_risk",
+    )
+    def _compute_sla_status(self):
+        now = fields.Datetime.now()
+        for order in self:
+            order.sla_status = order._get_sla_status(now)
+
+    @api.depends(
+        "date_submitted", "date_started", "date_ready", "date_done", "location_id"
+    )
+    def _compute_service_durations(self):
+        for order in self:
+            submitted = order.date_submitted
+            responded = order._get_response_date()
+            done = order.date_done
+            if not submitted or not (responded or done):
+                order.response_hours = 0.0
+                order.turnaround_days = 0.0
+                continue
+            calendar = order._get_service_terms()["calendar"]
+            order.response_hours = (
+                order._get_service_duration(submitted, responded, calendar)["hours"]
+                if responded
+                else 0.0
+            )
+            order.turnaround_days = (
+                order._get_service_duration(submitted, done, calendar)["days"]
+                if done
+                else 0.0
+            )
 
     @api.depends("date_promised", "state")
     @api.depends_context("date")
@@ -322,6 +447,7 @@ class ServiceOrder(models.Model):
                     company
                 ).next_by_code("service.order") or self.env._("New")
         orders = super().create(vals_list)
+        orders._evaluate_sla_status()
         orders.filtered(lambda o: not o.service_item_id)._link_service_item()
         for order in orders:
             order.message_subscribe(partner_ids=order.partner_id.ids)
@@ -329,6 +455,7 @@ class ServiceOrder(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
+        self._evaluate_sla_status()
         if "service_item_id" not in vals and (
             "serial_number" in vals or "partner_id" in vals
         ):
@@ -520,6 +647,176 @@ class ServiceOrder(models.Model):
                 subtype_xmlid="mail.mt_comment",
                 email_layout_xmlid="mail.mail_notification_light",
             )
+
+    # ------------------------------------------------------------
+    # Service hours and service levels
+    # ------------------------------------------------------------
+
+    def _get_service_terms(self):
+        """The response time and the service hours that apply to the order:
+        the location's (service_contracts: a covering contract's win where
+        set).
+
+        :return: ``{"response_time_hours": float, "calendar":
+            resource.calendar record, possibly empty}``
+        """
+        self.ensure_one()
+        location = self.location_id
+        return {
+            "response_time_hours": location.response_time_hours,
+            "calendar": location.resource_calendar_id,
+        }
+
+    def _get_service_leave_domain(self):
+        """The time off that is not service time: the public holidays (time
+        off without resource) of the service hours, and those of the order's
+        company valid for every calendar, never another company's."""
+        self.ensure_one()
+        return [
+            ("time_type", "=", "leave"),
+            "|",
+            ("calendar_id", "!=", False),
+            ("company_id", "=", self.company_id.id),
+        ]
+
+    def _add_service_hours(self, start, hours, calendar):
+        """``start`` (naive UTC) plus ``hours`` of working time of
+        ``calendar`` (naive UTC); plus ``hours`` on the clock without calendar
+        or when the calendar has no working time."""
+        self.ensure_one()
+        if calendar:
+            end = calendar.plan_hours(
+                hours,
+                utc.localize(start),
+                compute_leaves=True,
+                domain=self._get_service_leave_domain(),
+            )
+            if end:
+                end = end.astimezone(utc).replace(tzinfo=None)
+                # plan_hours works in float hours: drop the rounding noise
+                return (end + timedelta(microseconds=500000)).replace(microsecond=0)
+        return start + timedelta(hours=hours)
+
+    def _add_service_days(self, start, days, calendar):
+        """The date of the ``days``-th working day of ``calendar`` after the
+        day of ``start`` (naive UTC), in the calendar's time zone: the day of
+        the submission does not count, as in calendar days. Without calendar
+        (or working time in it), the day of ``start`` in the user's time zone
+        plus ``days`` calendar days."""
+        self.ensure_one()
+        if not calendar:
+            day = fields.Datetime.context_timestamp(self, start).date()
+            return day + timedelta(days=days)
+        tz = timezone(calendar.tz or "UTC")
+        day = utc.localize(start).astimezone(tz).date()
+        if days > 0:
+            next_day = tz.localize(datetime.combine(day + timedelta(days=1), time.min))
+            end = calendar.plan_days(
+                days,
+                next_day,
+                compute_leaves=True,
+                domain=self._get_service_leave_domain(),
+            )
+            if end:
+                return end.astimezone(tz).date()
+        return day + timedelta(days=days)
+
+    def _get_service_duration(self, start, end, calendar):
+        """Working time of ``calendar`` between ``start`` and ``end`` (naive
+        UTC) as ``{"days": float, "hours": float}``; time on the clock without
+        calendar."""
+        self.ensure_one()
+        if end <= start:
+            return {"days": 0.0, "hours": 0.0}
+        if calendar:
+            return calendar.get_work_duration_data(
+                utc.localize(start),
+                utc.localize(end),
+                compute_leaves=True,
+                domain=self._get_service_leave_domain(),
+            )
+        seconds = (end - start).total_seconds()
+        return {"days": seconds / 86400, "hours": seconds / 3600}
+
+    def _get_response_date(self):
+        """When the work on the order started: ``date_started`` (set by
+        ``action_start``), or a later step for orders that skipped it."""
+        self.ensure_one()
+        return self.date_started or self.date_ready or self.date_done
+
+    def _get_sla_status(self, now):
+        """The service level of the order at ``now`` (False: none, for drafts,
+        cancelled orders and orders without response deadline)."""
+        self.ensure_one()
+        deadline = self.date_response_deadline
+        if not deadline or self.state not in SLA_STATES:
+            return False
+        responded = self._get_response_date()
+        if responded:
+            return "met" if responded <= deadline else "breached"
+        if now > deadline:
+            return "breached"
+        if self.date_sla_at_risk and now > self.date_sla_at_risk:
+            return "at_risk"
+        return "on_track"
+
+    @api.model
+    def _evaluate_sla_status(self):
+        """Compute the service level of the orders whose dates or state just
+        changed now: it depends on the time of the change, which must not be
+        the time of a later flush."""
+        pending = self.env.records_to_compute(self._fields["sla_status"]) & self
+        if pending:
+            pending.sudo().mapped("sla_status")
+
+    @api.model
+    def _get_sla_status_due_domain(self, now):
+        """The orders waiting for work whose stored status is out of date at
+        ``now``: their at-risk threshold or their deadline has passed since
+        their status was set (the only status changes that time makes)."""
+        waiting = (
+            Domain("state", "in", SLA_OPEN_STATES)
+            & Domain("date_started", "=", False)
+            & Domain("date_ready", "=", False)
+            & Domain("date_done", "=", False)
+        )
+        breached = Domain("sla_status", "in", ("on_track", "at_risk")) & Domain(
+            "date_response_deadline", "<", now
+        )
+        at_risk = Domain("sla_status", "=", "on_track") & Domain(
+            "date_sla_at_risk", "<", now
+        )
+        return waiting & (breached | at_risk)
+
+    @api.model
+    def _cron_update_sla_status(self, batch_size=SLA_CRON_BATCH_SIZE):
+        """Scheduled action: write the new status of the orders whose service
+        level changed with time (at risk, breached), and of those only; the
+        other changes follow the orders' dates and states. Progress is
+        committed per batch."""
+        now = fields.Datetime.now()
+        domain = self._get_sla_status_due_domain(now)
+        remaining = self.search_count(domain)
+        last_id = 0
+        while remaining:
+            orders = self.search(
+                domain & Domain("id", ">", last_id), order="id", limit=batch_size
+            )
+            if not orders:
+                break
+            changes = defaultdict(list)
+            for order in orders:
+                status = order._get_sla_status(now)
+                if status != order.sla_status:
+                    changes[status].append(order.id)
+            for status, order_ids in changes.items():
+                self.browse(order_ids).write({"sla_status": status})
+            last_id = orders[-1].id
+            remaining = max(remaining - len(orders), 0)
+            if not self.env["ir.cron"]._commit_progress(
+                len(orders), remaining=remaining
+            ):
+                break
 
     # ------------------------------------------------------------
     # Customer files

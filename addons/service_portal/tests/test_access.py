@@ -12,6 +12,7 @@ PORTAL_ALLOWED_METHODS = {("service.order", "formatted_read_group")}
 OUR_MODELS = [
     "service.order",
     "service.order.answer",
+    "service.order.report",
     "service.location",
     "service.device.model",
     "service.item",
@@ -75,6 +76,7 @@ class TestServiceAccess(ServicePortalCommon):
                     "value_text": "x",
                 }
             ),
+            "service.order.report": self.env["service.order.report"],
             "service.location": self.location,
             "service.device.model": self.model_phone,
             "service.item": self.env["service.item"].create(
