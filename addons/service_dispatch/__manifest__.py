@@ -1,0 +1,28 @@
+{
+    "name": "Service Dispatch",
+    "version": "19.0.1.0.0",
+    "category": "Services",
+    "summary": "Skills, zones and working hours of technicians, automatic "
+    "assignment, dispatch board and route sheets for service orders",
+    "author": "Service Desk Team",
+    "website": "https://github.com/service-desk/odoo-service",
+    "license": "LGPL-3",
+    "depends": ["service_portal", "resource"],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/service_dispatch_security.xml",
+        "report/service_route_sheet_reports.xml",
+        "report/service_route_sheet_templates.xml",
+        "wizard/service_dispatch_suggest_views.xml",
+        "wizard/service_dispatch_route_sheet_views.xml",
+        "views/service_skill_views.xml",
+        "views/service_zone_views.xml",
+        "views/res_users_views.xml",
+        "views/res_partner_views.xml",
+        "views/service_device_model_views.xml",
+        "views/service_location_views.xml",
+        "views/service_order_views.xml",
+        "views/service_dispatch_menus.xml",
+    ],
+    "demo": ["demo/service_dispatch_demo.xml"],
+}
