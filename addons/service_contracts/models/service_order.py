@@ -154,6 +154,18 @@ class ServiceOrder(models.Model):
                 order.company_id
             )._get_fiscal_position(order._get_invoice_partner())
 
+    @api.depends(
+        # service_portal's dependencies, restated: an override replaces them
+        "date_submitted",
+        "location_id",
+        # the covering contract's response time and service hours win
+        "contract_id",
+        "contract_id.response_time_hours",
+        "contract_id.resource_calendar_id",
+    )
+    def _compute_service_deadlines(self):
+        return super()._compute_service_deadlines()
+
     @api.depends("line_ids.price_subtotal", "line_ids.price_total")
     def _compute_amounts(self):
         for order in self:
@@ -364,6 +376,18 @@ class ServiceOrder(models.Model):
         if self.contract_id:
             return "contract"
         return "none"
+
+    def _get_service_terms(self):
+        """The covering contract's response time and service hours, where it
+        sets them, instead of the location's."""
+        terms = super()._get_service_terms()
+        # read as the server: the order's computes run for portal customers too
+        contract_sudo = self.contract_id.sudo()
+        if contract_sudo.response_time_hours > 0:
+            terms["response_time_hours"] = contract_sudo.response_time_hours
+        if contract_sudo.resource_calendar_id:
+            terms["calendar"] = contract_sudo.resource_calendar_id
+        return terms
 
     def _get_coverage_label(self):
         """Sentence shown on covered invoice lines and to the customer."""

@@ -12,3 +12,4 @@ from . import test_portal_fields
 from . import test_back_office
 from . import test_contract_template
 from . import test_price_revision
+from . import test_service_level
