@@ -139,9 +139,7 @@ class DispatchPlanner:
                 no_slot |= user
                 continue
             in_zone = bool(order.zone_id and order.zone_id in user.service_zone_ids)
-            candidates.append(
-                DispatchCandidate(user, in_zone, *slot, load, capacity)
-            )
+            candidates.append(DispatchCandidate(user, in_zone, *slot, load, capacity))
         if not candidates:
             return [], self._unavailable_message(order, full, no_slot)
         candidates.sort(key=DispatchCandidate.rank_key)
@@ -153,7 +151,9 @@ class DispatchPlanner:
         user_id = candidate.user.id
         if order.state in LOAD_STATES:
             self.loads[user_id] = self.loads.get(user_id, 0) + 1
-        bisect.insort(self.busy.setdefault(user_id, []), (candidate.start, candidate.end))
+        bisect.insort(
+            self.busy.setdefault(user_id, []), (candidate.start, candidate.end)
+        )
 
     def _missing_skills_message(self, order, at_location):
         _ = self.env._

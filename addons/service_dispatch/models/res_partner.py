@@ -14,6 +14,6 @@ class ResPartner(models.Model):
     )
 
     def _get_service_zone(self):
-        """The zone of the contact, else of its company."""
-        self.ensure_one()
-        return self.service_zone_id or self.commercial_partner_id.service_zone_id
+        """The zone of the contact, else its company's (none without one)."""
+        partner = self[:1]
+        return partner.service_zone_id or partner.commercial_partner_id.service_zone_id

@@ -165,12 +165,8 @@ class ResUsers(models.Model):
             user.service_open_order_count = loads.get(user.id, 0)
             user.service_work_hours_today = _hours(user_work, day_start, day_end)
             user.service_work_hours_week = _hours(user_work, week_start, week_end)
-            user.service_planned_hours_today = _hours(
-                user_planned, day_start, day_end
-            )
-            user.service_planned_hours_week = _hours(
-                user_planned, week_start, week_end
-            )
+            user.service_planned_hours_today = _hours(user_planned, day_start, day_end)
+            user.service_planned_hours_week = _hours(user_planned, week_start, week_end)
 
     def write(self, vals):
         """Service managers set what makes a technician (skills, zones,
@@ -302,10 +298,7 @@ class ResUsers(models.Model):
         self.ensure_one()
         resource = self._service_get_resource()
         return pytz.timezone(
-            resource.tz
-            or self.tz
-            or self.company_id.resource_calendar_id.tz
-            or "UTC"
+            resource.tz or self.tz or self.company_id.resource_calendar_id.tz or "UTC"
         )
 
     def _service_periods(self, now):
@@ -338,8 +331,10 @@ class ResUsers(models.Model):
         domain = [("user_id", "in", self.ids), ("state", "in", LOAD_STATES)]
         if exclude_orders:
             domain.append(("id", "not in", exclude_orders.ids))
-        groups = self.env["service.order"].sudo()._read_group(
-            domain, ["user_id"], ["__count"]
+        groups = (
+            self.env["service.order"]
+            .sudo()
+            ._read_group(domain, ["user_id"], ["__count"])
         )
         return {user.id: count for user, count in groups}
 
@@ -365,9 +360,7 @@ class ResUsers(models.Model):
                 or mine.filtered(lambda r: not r.company_id)[:1]
             )
             if resource:
-                calendar = (
-                    resource.calendar_id or user_company.resource_calendar_id
-                )
+                calendar = resource.calendar_id or user_company.resource_calendar_id
                 with_resource, without = per_calendar[calendar]
                 per_calendar[calendar] = (with_resource | resource, without)
             else:

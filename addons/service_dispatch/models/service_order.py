@@ -20,10 +20,6 @@ ASSIGNABLE_STATES = ("draft", "submitted", "confirmed", "in_progress")
 class ServiceOrder(models.Model):
     _inherit = "service.order"
 
-    user_id = fields.Many2one(
-        group_expand="_read_group_expand_technicians",
-        falsy_value_label="Unassigned",
-    )
     required_skill_ids = fields.Many2many(
         "service.skill",
         "service_order_service_skill_rel",
@@ -105,16 +101,6 @@ class ServiceOrder(models.Model):
             )
 
     @api.model
-    def _read_group_expand_technicians(self, users, domain):
-        """Dispatch board: a column per technician, empty ones included."""
-        if not self.env.context.get("service_dispatch_board"):
-            return users
-        technicians = self.env["res.users"]._service_search_technicians(
-            self.env.companies
-        )
-        return (users | technicians).sorted(lambda u: ((u.name or "").lower(), u.id))
-
-    @api.model
     def formatted_read_group(
         self,
         domain,
@@ -125,15 +111,21 @@ class ServiceOrder(models.Model):
         limit=None,
         order=None,
     ):
-        """Dispatch board: "Unassigned" first, each technician's column
-        header with their load against their capacity."""
+        """Dispatch board: "Unassigned" first, then a column per technician
+        (empty ones included) whose header shows their load against their
+        capacity."""
         groups = super().formatted_read_group(
             domain, groupby, aggregates, having, offset, limit, order
         )
-        if list(groupby)[:1] == ["user_id"] and self.env.context.get(
-            "service_dispatch_board"
+        context = self.env.context
+        if (
+            list(groupby) == ["user_id"]
+            and context.get("service_dispatch_board")
+            and context.get("read_group_expand")
+            and not offset
+            and (not limit or len(groups) < limit)
         ):
-            groups = self._dispatch_board_columns(groups)
+            groups = self._dispatch_board_columns(groups, aggregates)
         return groups
 
     def write(self, vals):
@@ -312,24 +304,44 @@ class ServiceOrder(models.Model):
         )
         return managers or self.env.ref("base.user_admin")
 
-    def _dispatch_board_columns(self, groups):
-        users = self.env["res.users"].browse(
+    def _dispatch_board_columns(self, groups, aggregates):
+        Users = self.env["res.users"]
+        present = Users.browse(
             group["user_id"][0] for group in groups if group.get("user_id")
         )
+        technicians = Users._service_search_technicians(self.env.companies)
+        for user in technicians - present:
+            groups.append(
+                {
+                    "user_id": (user.id, user.display_name),
+                    "__extra_domain": [("user_id", "=", user.id)],
+                    **{
+                        aggregate: self._read_group_empty_value(aggregate)
+                        for aggregate in aggregates
+                    },
+                }
+            )
+        users = present | technicians
         loads = users._service_get_loads()
+        capacities = {user.id: user.service_capacity for user in users.sudo()}
         for group in groups:
             value = group.get("user_id")
             if not value:
                 continue
-            user = users.browse(value[0]).sudo()
-            load = loads.get(user.id, 0)
-            if user.service_capacity:
-                label = f"{value[1]} ({load} / {user.service_capacity})"
-            else:
-                label = f"{value[1]} ({load})"
+            load, capacity = loads.get(value[0], 0), capacities.get(value[0])
+            label = (
+                f"{value[1]} ({load} / {capacity})"
+                if capacity
+                else f"{value[1]} ({load})"
+            )
             group["user_id"] = (value[0], label)
-        # stable sort: "Unassigned" first, the technicians in their order
-        groups.sort(key=lambda group: bool(group.get("user_id")))
+        # "Unassigned" first, then the technicians by name
+        groups.sort(
+            key=lambda group: (
+                bool(group.get("user_id")),
+                (group.get("user_id") or (0, ""))[1].lower(),
+            )
+        )
         return groups
 
     def _get_route_sheet_time(self, tz):

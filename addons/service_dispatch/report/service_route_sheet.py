@@ -1,5 +1,3 @@
-import pytz
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
@@ -16,9 +14,9 @@ class ReportServiceRouteSheet(models.AbstractModel):
         visiting order (planned start), in the technician's time zone."""
         if not self.env.su and not self.env.user.has_group(SERVICE_USER_GROUP):
             raise AccessError(self.env._("Route sheets are for the service desk."))
-        day = fields.Date.to_date((data or {}).get("date")) or fields.Date.context_today(
-            self
-        )
+        day = fields.Date.to_date(
+            (data or {}).get("date")
+        ) or fields.Date.context_today(self)
         users = self.env["res.users"].browse(docids)
         sheets = []
         for user in users:

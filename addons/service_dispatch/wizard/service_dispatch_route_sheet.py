@@ -13,14 +13,13 @@ class ServiceDispatchRouteSheet(models.TransientModel):
         required=True,
         domain=lambda self: self.env["res.users"]._service_technician_domain(),
     )
-    date = fields.Date(
-        string="Day", required=True, default=fields.Date.context_today
-    )
+    date = fields.Date(string="Day", required=True, default=fields.Date.context_today)
 
     @api.model
     def default_get(self, fields_list):
         """From the technicians list: the selected technicians; from the
         orders: their technicians and the day of the first planned one."""
+        self.check_access("create")
         values = super().default_get(fields_list)
         context = self.env.context
         ids = context.get("active_ids") or []
