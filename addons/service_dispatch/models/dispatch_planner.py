@@ -105,15 +105,14 @@ class DispatchPlanner:
 
     def rank(self, order):
         """(ranked candidates, None) or ([], why nobody qualifies)."""
-        _ = self.env._
         if not order.location_id:
-            return [], _(
+            return [], self.env._(
                 "Choose a service location for %(order)s before assigning it.",
                 order=order.name,
             )
         at_location = self._at_location(order)
         if not at_location:
-            return [], _(
+            return [], self.env._(
                 "Nobody can take %(order)s: no technician works for the location "
                 "%(location)s. Add it to a technician's service locations.",
                 order=order.name,
@@ -156,18 +155,17 @@ class DispatchPlanner:
         )
 
     def _missing_skills_message(self, order, at_location):
-        _ = self.env._
         skills = order.required_skill_ids
         missing = skills - at_location.service_skill_ids
         if missing:
-            return _(
+            return self.env._(
                 "Nobody can take %(order)s: no technician of %(location)s has "
                 "the skill(s) %(skills)s.",
                 order=order.name,
                 location=order.location_id.display_name,
                 skills=", ".join(missing.mapped("name")),
             )
-        return _(
+        return self.env._(
             "Nobody can take %(order)s: no technician of %(location)s has all "
             "the required skills together (%(skills)s).",
             order=order.name,
@@ -176,18 +174,17 @@ class DispatchPlanner:
         )
 
     def _unavailable_message(self, order, full, no_slot):
-        _ = self.env._
         parts = []
         if full:
             parts.append(
-                _(
+                self.env._(
                     "at full capacity: %(names)s",
                     names=", ".join(full.mapped("name")),
                 )
             )
         if no_slot:
             parts.append(
-                _(
+                self.env._(
                     "no %(hours)s free working hour(s) in the next %(days)s "
                     "days: %(names)s",
                     hours=f"{order.planned_hours:g}",
@@ -195,7 +192,7 @@ class DispatchPlanner:
                     names=", ".join(no_slot.mapped("name")),
                 )
             )
-        return _(
+        return self.env._(
             "Nobody can take %(order)s: every qualified technician is "
             "unavailable (%(reasons)s).",
             order=order.name,

@@ -6,7 +6,6 @@ class ResPartner(models.Model):
 
     service_zone_id = fields.Many2one(
         "service.zone",
-        string="Service Zone",
         index="btree_not_null",
         groups="service_portal.service_portal_group_user",
         help="Zone of the customer's address: the dispatch prefers the "

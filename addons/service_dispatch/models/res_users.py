@@ -182,7 +182,13 @@ class ResUsers(models.Model):
             and self.env.user.has_group(SERVICE_MANAGER_GROUP)
             and not self.env["res.users"].has_access("write")
         ):
-            return self._service_write_technician(vals)
+            before = self._service_check_technician_write(vals)
+            res = super(ResUsers, self.sudo()).write(vals)
+            for (user_id, fname), old in before.items():
+                added = self.browse(user_id).sudo()[fname] - old
+                # the manager links only what they can read (their companies)
+                added.with_env(self.env).check_access("read")
+            return res
         return super().write(vals)
 
     # ------------------------------------------------------------
@@ -232,24 +238,19 @@ class ResUsers(models.Model):
                 self.env._("Portal and public users cannot be technicians.")
             )
 
-    def _service_write_technician(self, vals):
+    def _service_check_technician_write(self, vals):
+        """Check a service manager's write of ``vals`` on technicians;
+        returns the zones and locations before it, {(user id, field): records}."""
         self._service_check_manager()
         if vals.get("service_calendar_id"):
             calendar = self.env["resource.calendar"].browse(vals["service_calendar_id"])
             calendar.check_access("read")
-        relations = ("service_zone_ids", "service_location_ids")
-        before = {
+        return {
             (user.id, fname): user.sudo()[fname]
             for user in self
-            for fname in relations
+            for fname in ("service_zone_ids", "service_location_ids")
             if fname in vals
         }
-        res = super(ResUsers, self.sudo()).write(vals)
-        for (user_id, fname), old in before.items():
-            added = self.browse(user_id).sudo()[fname] - old
-            # the manager links only what they can read (their companies)
-            added.with_env(self.env).check_access("read")
-        return res
 
     @api.model
     def _service_technician_domain(self, companies=None):

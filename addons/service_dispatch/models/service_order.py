@@ -34,7 +34,6 @@ class ServiceOrder(models.Model):
     )
     zone_id = fields.Many2one(
         "service.zone",
-        string="Zone",
         compute="_compute_zone_id",
         store=True,
         readonly=False,
@@ -44,7 +43,6 @@ class ServiceOrder(models.Model):
         help="Zone of the customer; technicians who cover it are preferred.",
     )
     planned_hours = fields.Float(
-        string="Planned Hours",
         default=1.0,
         groups=SERVICE_USER_GROUP,
         help="Working time the technician needs for the order.",

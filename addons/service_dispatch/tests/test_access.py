@@ -155,7 +155,7 @@ class TestDispatchAccess(ServiceDispatchCommon):
         leave = (
             self.env["resource.calendar.leaves"]
             .with_user(manager)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"name": "Dentist", "date_from": at(2, 8), "date_to": at(2, 12)})
         )
         self.assertEqual(leave.resource_id.user_id, self.tech_ben)

@@ -14,7 +14,7 @@ class ServiceDispatchSuggestLine(models.TransientModel):
     rank = fields.Integer(readonly=True)
     user_id = fields.Many2one("res.users", string="Technician", readonly=True)
     skills = fields.Char(readonly=True, help="The required skills the technician has.")
-    in_zone = fields.Boolean(string="In Zone", readonly=True)
+    in_zone = fields.Boolean(readonly=True)
     date_start = fields.Datetime(string="Next Free Slot", readonly=True)
     date_end = fields.Datetime(string="Until", readonly=True)
     load = fields.Integer(string="Open Orders", readonly=True)
