@@ -20,10 +20,13 @@ SEARCH_MAX_TERMS = 10
 # Suggestions on the new-order form: the most telling words of the problem.
 SUGGEST_LIMIT = 5
 SUGGEST_MAX_TEXT_LENGTH = 2000
-SUGGEST_MAX_WORDS = 8
+SUGGEST_MAX_WORDS = 6
 SUGGEST_MIN_WORD_LENGTH = 3
 # A word in the title weighs as much as three words in the body.
 SUGGEST_TITLE_WEIGHT = 3
+# The articles scored on their body, among those sharing a word with the
+# problem (the best by their title): bounds the cost of a suggestion.
+SUGGEST_CANDIDATES = 200
 # Frequent English words that say nothing about a problem.
 SUGGEST_STOP_WORDS = frozenset(
     """
@@ -60,7 +63,15 @@ class ServiceArticle(models.Model):
     name = fields.Char(
         string="Title", required=True, translate=True, index="trigram", tracking=True
     )
-    body = fields.Html(translate=html_translate, index="trigram")
+    body = fields.Html(translate=html_translate)
+    search_text = fields.Text(
+        string="Searchable Text",
+        compute="_compute_search_text",
+        store=True,
+        index="trigram",
+        help="The title and the plain text of the body in every installed "
+        "language: what the help centre and the suggestions search.",
+    )
     teaser = fields.Text(compute="_compute_teaser")
     category_id = fields.Many2one("service.article.category", index=True, tracking=True)
     device_model_ids = fields.Many2many(
@@ -111,6 +122,22 @@ class ServiceArticle(models.Model):
     # ------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------
+
+    @api.depends("name", "body")
+    def _compute_search_text(self):
+        langs = [code for code, _name in self.env["res.lang"].get_installed()]
+        for article in self:
+            texts = []
+            for lang in langs:
+                translated = article.with_context(lang=lang)
+                for text in (
+                    translated.name or "",
+                    text_from_html(translated.body or "", True),
+                ):
+                    text = text.strip()
+                    if text and text not in texts:
+                        texts.append(text)
+            article.search_text = "\n".join(texts) or False
 
     @api.depends("body")
     def _compute_teaser(self):
@@ -204,20 +231,21 @@ class ServiceArticle(models.Model):
     def _get_search_help_domain(self, domain, search=None):
         """``domain`` restricted to the articles holding every word of
         ``search``, literally (``%``, ``_`` and quotes are no wildcards), in
-        the title or in the body."""
-        domain = Domain(domain)
-        for term in self._get_search_terms(search):
-            term = escape_psql(term)
-            domain &= Domain("name", "ilike", term) | Domain("body", "ilike", term)
-        return domain
+        the title or the text of the body (``search_text``: any installed
+        language, no HTML)."""
+        return Domain(domain) & Domain.AND(
+            Domain("search_text", "ilike", escape_psql(term))
+            for term in self._get_search_terms(search)
+        )
 
     @api.model
     def _search_help(self, domain, search=None, offset=0, limit=None, order=None):
         """The articles of ``domain`` matching ``search`` (see
         ``_get_search_help_domain``), in ``order`` (the model's by default).
 
-        With a search, the articles whose title holds every word come first.
-        The conditions use the trigram indexes of the title and the body.
+        With a search, the articles whose title (in the visitor's language)
+        holds every word come first. The search uses the trigram index of
+        ``search_text``.
         """
         order = order or self._order
         terms = self._get_search_terms(search)
@@ -243,13 +271,14 @@ class ServiceArticle(models.Model):
 
     @api.model
     def _get_suggestion_words(self, text):
-        """The words of a problem description that may find an article: at
-        least three characters, no frequent word, the longest first."""
+        """The words of a problem description that may find an article:
+        letters and digits, at least three of them, no frequent word, the
+        longest first."""
         if not isinstance(text, str):
             return []
         words = []
         text = text.replace("\x00", "")[:SUGGEST_MAX_TEXT_LENGTH].casefold()
-        for word in re.findall(r"\w+", text):
+        for word in re.findall(r"[^\W_]+", text):
             if (
                 len(word) >= SUGGEST_MIN_WORD_LENGTH
                 and word not in SUGGEST_STOP_WORDS
@@ -264,48 +293,72 @@ class ServiceArticle(models.Model):
         """Up to ``limit`` articles of ``domain`` about ``device_model`` (or
         about every device) that share words with ``text``.
 
-        Ranked by the words they share (a word of the title weighs
-        ``SUGGEST_TITLE_WEIGHT`` words of the body), then articles about the
-        device model before general ones, then in the articles' order.
+        Ranked by the number of distinct words they share (a word of the
+        title weighs ``SUGGEST_TITLE_WEIGHT`` words of the body), then
+        articles about the device model before general ones, then in the
+        articles' order.
+
+        One query in two steps, so that its cost stays bounded whatever the
+        number of articles: the trigram index of ``search_text`` finds the
+        articles holding any of the words, the best ``SUGGEST_CANDIDATES`` of
+        them by their title are kept, and only those are scored on their
+        text. Each field is scored with one regular expression (the words
+        are letters and digits only).
         """
-        words = [escape_psql(word) for word in self._get_suggestion_words(text)]
+        words = self._get_suggestion_words(text)
         if not words or not device_model:
             return self.browse()
         for_model = Domain("device_model_ids", "in", device_model.ids)
-        in_title = [Domain("name", "ilike", word) for word in words]
-        in_body = [Domain("body", "ilike", word) for word in words]
         domain = (
             Domain(domain)
             & (for_model | Domain("device_model_ids", "=", False))
-            & Domain.OR(in_title + in_body)
+            & Domain.OR(
+                Domain("search_text", "ilike", escape_psql(word)) for word in words
+            )
         )
-        query = self._search(domain, limit=limit)
+        query = self._search(domain, limit=SUGGEST_CANDIDATES)
         if query.is_empty():
             return self.browse()
-        score = SQL(" + ").join(
-            [
-                SQL(
-                    "(CASE WHEN %s THEN %s ELSE 0 END)",
-                    self._sql_condition(condition, query),
-                    SUGGEST_TITLE_WEIGHT,
-                )
-                for condition in in_title
-            ]
-            + [
-                SQL(
-                    "(CASE WHEN %s THEN 1 ELSE 0 END)",
-                    self._sql_condition(condition, query),
-                )
-                for condition in in_body
-            ]
+        pattern = "({})".format("|".join(words))
+
+        def words_in(text_sql):
+            return SQL(
+                "(SELECT COUNT(DISTINCT lower(found.word[1]))"
+                " FROM regexp_matches(%s, %s, 'gi') AS found(word))",
+                text_sql,
+                pattern,
+            )
+
+        title_words = words_in(self._field_to_sql(self._table, "name", query))
+        model_rank = SQL(
+            "(CASE WHEN %s THEN 0 ELSE 1 END)", self._sql_condition(for_model, query)
         )
         query.order = SQL(
-            "%s DESC, (CASE WHEN %s THEN 0 ELSE 1 END), %s",
-            score,
-            self._sql_condition(for_model, query),
+            "%s DESC, %s, %s",
+            title_words,
+            model_rank,
             self._order_to_sql(self._order, query),
         )
-        return self.browse(query.get_result_ids())
+        candidates = query.select(
+            SQL("%s AS id", SQL.identifier(self._table, "id")),
+            SQL("%s AS sequence", SQL.identifier(self._table, "sequence")),
+            SQL("%s AS search_text", SQL.identifier(self._table, "search_text")),
+            SQL("%s AS title_words", title_words),
+            SQL("%s AS model_rank", model_rank),
+        )
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT candidate.id FROM (%s) AS candidate"
+                " ORDER BY candidate.title_words * %s + %s DESC,"
+                " candidate.model_rank, candidate.sequence, candidate.id"
+                " LIMIT %s",
+                candidates,
+                SUGGEST_TITLE_WEIGHT,
+                words_in(SQL("candidate.search_text")),
+                limit,
+            )
+        )
+        return self.browse(row[0] for row in rows)
 
     def _get_related_articles(self, domain, limit=5):
         """Other articles of ``domain`` about the device models of this one."""
@@ -344,5 +397,9 @@ class ServiceArticle(models.Model):
             )
         )
         self.invalidate_recordset(
-            ["suggestion_open_count", "suggestion_deflected_count"]
+            [
+                "suggestion_open_count",
+                "suggestion_deflected_count",
+                "suggestion_deflection_rate",
+            ]
         )
