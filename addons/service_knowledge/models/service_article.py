@@ -293,40 +293,47 @@ class ServiceArticle(models.Model):
         """Up to ``limit`` articles of ``domain`` about ``device_model`` (or
         about every device) that share words with ``text``.
 
-        Ranked by the number of distinct words they share (a word of the
-        title weighs ``SUGGEST_TITLE_WEIGHT`` words of the body), then
-        articles about the device model before general ones, then in the
-        articles' order.
+        Ranked by the number of the words they share (a word of the title
+        weighs ``SUGGEST_TITLE_WEIGHT`` words of the text), then articles
+        about the device model before general ones, then in the articles'
+        order.
 
         One query in two steps, so that its cost stays bounded whatever the
-        number of articles: the trigram index of ``search_text`` finds the
-        articles holding any of the words, the best ``SUGGEST_CANDIDATES`` of
-        them by their title are kept, and only those are scored on their
-        text. Each field is scored with one regular expression (the words
-        are letters and digits only).
+        number of articles: a regular expression of the words, backed by the
+        trigram index of ``search_text``, finds the articles holding any of
+        them; the best ``SUGGEST_CANDIDATES`` by their title are kept, and
+        only those are scored on their text. Words are matched as
+        substrings, ignoring case.
         """
         words = self._get_suggestion_words(text)
         if not words or not device_model:
             return self.browse()
         for_model = Domain("device_model_ids", "in", device_model.ids)
-        domain = (
-            Domain(domain)
-            & (for_model | Domain("device_model_ids", "=", False))
-            & Domain.OR(
-                Domain("search_text", "ilike", escape_psql(word)) for word in words
-            )
-        )
+        domain = Domain(domain) & (for_model | Domain("device_model_ids", "=", False))
         query = self._search(domain, limit=SUGGEST_CANDIDATES)
         if query.is_empty():
             return self.browse()
-        pattern = "({})".format("|".join(words))
+        unaccent = self.env.registry.unaccent
+        # any of the words: one regular expression, one pass over the text,
+        # and the trigram index of search_text (the words are letters and
+        # digits only: no character of the expression comes from the text)
+        query.add_where(
+            SQL(
+                "%s ~* %s",
+                unaccent(self._field_to_sql(self._table, "search_text", query)),
+                unaccent(SQL("%s", "({})".format("|".join(words)))),
+            )
+        )
+        patterns = [unaccent(SQL("%s", f"%{escape_psql(word)}%")) for word in words]
 
         def words_in(text_sql):
+            """How many of the words ``text_sql`` holds (an SQL integer)."""
+            text_sql = unaccent(text_sql)
             return SQL(
-                "(SELECT COUNT(DISTINCT lower(found.word[1]))"
-                " FROM regexp_matches(%s, %s, 'gi') AS found(word))",
-                text_sql,
-                pattern,
+                "(%s)",
+                SQL(" + ").join(
+                    SQL("(%s ILIKE %s)::int", text_sql, pattern) for pattern in patterns
+                ),
             )
 
         title_words = words_in(self._field_to_sql(self._table, "name", query))
