@@ -158,10 +158,10 @@ class ServiceOrder(models.Model):
         # service_portal's dependencies, restated: an override replaces them
         "date_submitted",
         "location_id",
-        # the covering contract's response time and service hours win
+        # the covering contract's response time and service hours win; like
+        # the location's, later changes of the contract's terms do not move
+        # the deadlines of orders already submitted (nor closed orders' dates)
         "contract_id",
-        "contract_id.response_time_hours",
-        "contract_id.resource_calendar_id",
     )
     def _compute_service_deadlines(self):
         return super()._compute_service_deadlines()

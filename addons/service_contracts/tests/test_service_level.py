@@ -116,7 +116,8 @@ class TestContractServiceLevel(ServiceOrderCommon):
         contract.write(
             {"response_time_hours": 2, "resource_calendar_id": self.round_the_clock.id}
         )
-        self.assertEqual(order.date_response_deadline, datetime(2026, 3, 6, 18, 0))
+        # the terms of a submitted order do not move with the contract's
+        self.assertEqual(order.date_response_deadline, datetime(2026, 3, 9, 16, 0))
         # another contract chosen by hand on the submitted order
         other = self._create_contract(response_time_hours=1)
         order.sudo().contract_id = other
