@@ -325,20 +325,16 @@ class ServiceOrder(models.Model):
         for group in groups:
             value = group.get("user_id")
             if not value:
+                # a label makes the column open like the others (Odoo folds
+                # the group of an empty many2one); its value stays False
+                group["user_id"] = (False, self.env._("Unassigned"))
                 continue
             load, capacity = loads.get(value[0], 0), capacities.get(value[0])
-            label = (
-                f"{value[1]} ({load} / {capacity})"
-                if capacity
-                else f"{value[1]} ({load})"
-            )
+            label = f"{value[1]} · {load} / {capacity or '∞'}"
             group["user_id"] = (value[0], label)
         # "Unassigned" first, then the technicians by name
         groups.sort(
-            key=lambda group: (
-                bool(group.get("user_id")),
-                (group.get("user_id") or (0, ""))[1].lower(),
-            )
+            key=lambda group: (bool(group["user_id"][0]), group["user_id"][1].lower())
         )
         return groups
 

@@ -288,12 +288,24 @@ class TestDispatchBoard(ServiceDispatchCommon):
             ["user_id"],
             ["__count"],
         )
-        self.assertFalse(groups[0]["user_id"], "Unassigned first")
+        self.assertEqual(groups[0]["user_id"], (False, "Unassigned"))
         self.assertEqual(groups[0]["__count"], 1)
         labels = {group["user_id"][0]: group["user_id"][1] for group in groups[1:]}
-        self.assertEqual(labels[self.tech_ada.id], "Ada Lovelace (2 / 3)")
-        self.assertEqual(labels[self.tech_ben.id], "Ben Bitdiddle (0)")
-        self.assertEqual(labels[self.tech_cleo.id], "Cleo Circuit (0 / 2)")
+        self.assertEqual(labels[self.tech_ada.id], "Ada Lovelace · 2 / 3")
+        self.assertEqual(labels[self.tech_ben.id], "Ben Bitdiddle · 0 / ∞")
+        self.assertEqual(labels[self.tech_cleo.id], "Cleo Circuit · 0 / 2")
+        # the kanban opens the "Unassigned" column like the others
+        result = Order.with_context(
+            service_dispatch_board=True, read_group_expand=True
+        ).web_read_group(
+            [("state", "in", ("submitted", "confirmed", "in_progress"))],
+            ["user_id"],
+            auto_unfold=True,
+            unfold_read_specification={"name": {}},
+        )
+        first = result["groups"][0]
+        self.assertEqual(first["user_id"], (False, "Unassigned"))
+        self.assertEqual([r["name"] for r in first["__records"]], [unassigned.name])
         # without the board's context: Odoo's grouping
         groups = Order.formatted_read_group(
             [("id", "=", unassigned.id)], ["user_id"], ["__count"]
