@@ -1,6 +1,6 @@
 {
     "name": "Service Portal",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Services",
     "summary": "Service and repair desk: service orders, questions, locations "
     "and a customer portal",
@@ -13,6 +13,7 @@
         "security/ir.model.access.csv",
         "security/service_portal_security.xml",
         "data/ir_sequence_data.xml",
+        "data/service_request_type_data.xml",
         "data/mail_message_subtype_data.xml",
         "data/mail_template_data.xml",
         "data/ir_config_parameter_data.xml",
@@ -21,6 +22,7 @@
         "views/service_location_views.xml",
         "views/service_device_model_views.xml",
         "views/service_item_views.xml",
+        "views/service_request_type_views.xml",
         "views/service_task_views.xml",
         "views/service_order_views.xml",
         "views/res_partner_views.xml",

@@ -18,7 +18,7 @@ from odoo.addons.mail.controllers.attachment import AttachmentController
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
-from ..models.service_order import CLOSED_STATES, OPEN_STATES
+from ..models.service_order import CLOSED_STATES, LEGACY_REQUEST_TYPES, OPEN_STATES
 
 # PostgreSQL integer ids: anything larger cannot exist (and would fail in SQL).
 MAX_RECORD_ID = 2**31 - 1
@@ -462,22 +462,33 @@ class ServicePortal(CustomerPortal):
         )
 
     def _service_order_request_types(self):
-        field = request.env["service.order"]._fields["request_type"]
-        return field._description_selection(request.env)
+        """The active request types of the portal's company (sudo)."""
+        return (
+            request.env["service.request.type"]
+            .sudo()
+            ._get_portal_types(self._service_order_company())
+        )
 
     def _service_order_company(self, location_sudo=None):
         if location_sudo:
             return location_sudo.company_id
         return request.website.company_id
 
-    def _service_order_all_tasks(self, partner, device_models):
+    def _service_order_all_tasks(self, partner, device_models, request_types=None):
         """Questions that apply to the customer for any of the device models
-        (the form shows the ones of the chosen model)."""
+        and request types (the form shows the ones of the chosen model and
+        type)."""
+        if request_types is None:
+            request_types = self._service_order_request_types()
         return (
             request.env["service.task"]
             .sudo()
             ._get_applicable_tasks(
-                partner, device_models, self._service_order_company(), portal=True
+                partner,
+                device_models,
+                self._service_order_company(),
+                portal=True,
+                request_type=request_types,
             )
         )
 
@@ -489,7 +500,7 @@ class ServicePortal(CustomerPortal):
             "serial_number": order_sudo.serial_number or "",
             "device_description": order_sudo.device_description or "",
             "problem_description": order_sudo.problem_description or "",
-            "request_type": order_sudo.request_type or "",
+            "request_type_id": str(order_sudo.request_type_id.id or ""),
             "location_id": str(order_sudo.location_id.id or ""),
         }
         for answer in order_sudo.answer_ids.filtered("filled_by_customer"):
@@ -512,11 +523,13 @@ class ServicePortal(CustomerPortal):
         self, partner, order_sudo=None, post=None, errors=None
     ):
         post = dict(post or {})
-        if "request_type" not in post:
-            post["request_type"] = "repair"
+        request_types = self._service_order_request_types()
+        if "request_type_id" not in post:
+            post["request_type_id"] = str(request_types[:1].id or "")
         device_models = self._service_order_device_models()
-        tasks = self._service_order_all_tasks(partner, device_models)
+        tasks = self._service_order_all_tasks(partner, device_models, request_types)
         effective_model = self._service_order_effective_model(partner, post)
+        effective_type = self._service_order_posted_request_type(post)
         service_items = self._service_order_service_items(partner)
         values = self._prepare_portal_layout_values()
         values.update(
@@ -527,11 +540,13 @@ class ServicePortal(CustomerPortal):
                 "locations": self._service_order_locations(),
                 "device_models": device_models,
                 "service_items": service_items,
-                "request_types": self._service_order_request_types(),
+                "request_types": request_types,
                 "tasks": tasks,
                 "answers": {task.id: post.get(f"task_{task.id}", "") for task in tasks},
                 "visible_task_ids": set(
-                    self._service_order_task_filter(tasks, effective_model).ids
+                    self._service_order_task_filter(
+                        tasks, effective_model, effective_type
+                    ).ids
                 ),
                 "post": post,
                 "errors": errors or {},
@@ -545,9 +560,14 @@ class ServicePortal(CustomerPortal):
         return values
 
     @staticmethod
-    def _service_order_task_filter(tasks, device_model):
+    def _service_order_task_filter(tasks, device_model, request_type=None):
         return tasks.filtered(
-            lambda t: not t.device_model_ids or device_model in t.device_model_ids
+            lambda t: (not t.device_model_ids or device_model in t.device_model_ids)
+            and (
+                request_type is None
+                or not t.request_type_ids
+                or request_type in t.request_type_ids
+            )
         )
 
     def _service_order_text(self, post, key, errors, required=False, label=None):
@@ -609,11 +629,11 @@ class ServicePortal(CustomerPortal):
             required=True,
             label=request.env._("The problem description"),
         )
-        request_type = post.get("request_type")
-        if request_type not in dict(self._service_order_request_types()):
-            errors["request_type"] = request.env._("Choose a request type.")
+        request_type = self._service_order_posted_request_type(post)
+        if not request_type:
+            errors["request_type_id"] = request.env._("Choose a request type.")
         else:
-            values["request_type"] = request_type
+            values["request_type_id"] = request_type.id
         location_raw = (post.get("location_id") or "").strip()
         location_id = _to_id(location_raw)
         location = self._service_order_locations().filtered(
@@ -626,6 +646,18 @@ class ServicePortal(CustomerPortal):
         values["location_id"] = location.id or False
         return values
 
+    def _service_order_posted_request_type(self, post):
+        """The request type chosen in the form (one the portal offers), or an
+        empty recordset. Forms of integrations written for 19.0.1.1.0 may
+        still post the former ``request_type`` code (deprecated)."""
+        request_types = self._service_order_request_types()
+        if "request_type_id" in post:
+            type_id = _to_id(post.get("request_type_id"))
+            return request_types.filtered(lambda t: t.id == type_id)
+        code = post.get("request_type")
+        code = LEGACY_REQUEST_TYPES.get(code, code)
+        return request_types.filtered(lambda t: t.code == code)[:1]
+
     def _service_order_prepare_answers(self, partner, device_model, post, errors):
         """Answers of the questions that apply to the customer and device model
         (parsed by ``service.order.answer._from_portal_value``)."""
@@ -633,7 +665,11 @@ class ServicePortal(CustomerPortal):
             request.env["service.task"]
             .sudo()
             ._get_applicable_tasks(
-                partner, device_model, self._service_order_company(), portal=True
+                partner,
+                device_model,
+                self._service_order_company(),
+                portal=True,
+                request_type=self._service_order_posted_request_type(post),
             )
         )
         Answer = request.env["service.order.answer"]

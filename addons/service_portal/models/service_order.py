@@ -30,12 +30,14 @@ ORDER_STATES = [
     ("cancelled", "Cancelled"),
 ]
 
-REQUEST_TYPES = [
-    ("repair", "Repair"),
-    ("warranty", "Warranty Claim"),
-    ("maintenance", "Maintenance"),
-    ("other", "Other"),
-]
+# The fixed request types of 19.0.1.1.0 and the codes of the request types
+# (``service.request.type``) that replace them (see the 19.0.1.2.0 migration).
+LEGACY_REQUEST_TYPES = {
+    "repair": "repair",
+    "warranty": "warranty",
+    "maintenance": "maintenance",
+    "other": "consulting",
+}
 
 
 class StateInfo(NamedTuple):
@@ -188,8 +190,22 @@ class ServiceOrder(models.Model):
         help="How the customer describes the device (colour, accessories, condition)."
     )
     problem_description = fields.Text()
-    request_type = fields.Selection(
-        REQUEST_TYPES, required=True, default="repair", tracking=True
+    request_type_id = fields.Many2one(
+        "service.request.type",
+        string="Request Type",
+        index=True,
+        tracking=True,
+        check_company=True,
+        ondelete="restrict",
+        default=lambda self: self._default_request_type_id(),
+    )
+    # Deprecated (19.0.1.2.0): the code of the request type, for the
+    # integrations written for the former selection; removed in 19.0.2.
+    request_type = fields.Char(
+        string="Request Type Code",
+        compute="_compute_request_type",
+        inverse="_inverse_request_type",
+        search="_search_request_type",
     )
     priority = fields.Selection(
         [("0", "Normal"), ("1", "Urgent")], default="0", index=True
@@ -306,6 +322,14 @@ class ServiceOrder(models.Model):
     # the public tracking page looks orders up by lower(name)
     _name_lower_idx = models.Index("(lower(name))")
 
+    def _default_request_type_id(self):
+        company = self.env.company
+        RequestType = self.env["service.request.type"]
+        return (
+            RequestType._get_by_code("repair", company).filtered("active")
+            or RequestType._get_portal_types(company)[:1]
+        )
+
     @api.depends("service_item_id")
     def _compute_device(self):
         for order in self:
@@ -313,6 +337,21 @@ class ServiceOrder(models.Model):
             if item:
                 order.device_model_id = item.device_model_id
                 order.serial_number = item.serial_number
+
+    @api.depends("request_type_id.code")
+    def _compute_request_type(self):
+        for order in self:
+            order.request_type = order.request_type_id.code or False
+
+    def _inverse_request_type(self):
+        RequestType = self.env["service.request.type"]
+        for order in self:
+            order.request_type_id = RequestType._get_by_code(
+                order.request_type, order.company_id
+            )
+
+    def _search_request_type(self, operator, value):
+        return [("request_type_id.code", operator, value)]
 
     @api.depends("location_id")
     def _compute_user_id(self):
@@ -515,7 +554,11 @@ class ServiceOrder(models.Model):
         """Questions required in the portal that have no answer yet."""
         self.ensure_one()
         tasks = self.env["service.task"]._get_applicable_tasks(
-            self.partner_id, self.device_model_id, self.company_id, portal=True
+            self.partner_id,
+            self.device_model_id,
+            self.company_id,
+            portal=True,
+            request_type=self.request_type_id,
         )
         required = tasks.filtered("required_in_portal")
         answered = self.answer_ids.filtered("is_answered").task_id
@@ -622,7 +665,10 @@ class ServiceOrder(models.Model):
         self._check_action_rights()
         for order in self:
             tasks = self.env["service.task"]._get_applicable_tasks(
-                order.partner_id, order.device_model_id, order.company_id
+                order.partner_id,
+                order.device_model_id,
+                order.company_id,
+                request_type=order.request_type_id,
             )
             missing = tasks - order.answer_ids.task_id
             order.answer_ids = [

@@ -50,6 +50,11 @@ class ServiceTask(models.Model):
         string="Customers",
         help="Ask only these customers (and their contacts). Empty: all customers.",
     )
+    request_type_ids = fields.Many2many(
+        "service.request.type",
+        string="Request Types",
+        help="Ask only for these request types. Empty: all request types.",
+    )
 
     @api.constrains("answer_type", "option_ids")
     def _check_options(self):
@@ -76,12 +81,18 @@ class ServiceTask(models.Model):
                 )
 
     @api.model
-    def _get_applicable_domain(self, partner, device_model, company=None):
-        """Domain of the questions that apply to a customer and a device model.
+    def _get_applicable_domain(
+        self, partner, device_model, company=None, request_type=None
+    ):
+        """Domain of the questions that apply to a customer, a device model
+        and a request type.
 
         A question with no device models applies to all devices; one with no
-        customers applies to all customers. A question scoped to a company
-        (commercial partner) applies to all its contacts.
+        customers applies to all customers; one with no request types to all
+        request types. A question scoped to a company (commercial partner)
+        applies to all its contacts. ``request_type`` may be several types
+        (the portal form loads the questions of every type it offers);
+        ``None`` does not filter on request types.
         """
         company = company or self.env.company
         commercial = partner.commercial_partner_id
@@ -93,17 +104,27 @@ class ServiceTask(models.Model):
         domain &= Domain("partner_ids", "=", False) | Domain(
             "partner_ids", "in", partners
         )
+        if request_type is not None:
+            domain &= Domain("request_type_ids", "=", False) | Domain(
+                "request_type_ids", "in", request_type.ids
+            )
         return domain
 
     @api.model
-    def _get_applicable_tasks(self, partner, device_model, company=None, portal=False):
-        """Questions that apply to the (customer, device model) pair.
+    def _get_applicable_tasks(
+        self, partner, device_model, company=None, portal=False, request_type=None
+    ):
+        """Questions that apply to the (customer, device model, request type).
 
         :param partner: res.partner record (the customer)
         :param device_model: service.device.model record, may be empty
         :param portal: only the questions filled by the customer
+        :param request_type: service.request.type record(s), may be empty;
+            ``None``: any request type
         """
-        domain = self._get_applicable_domain(partner, device_model, company)
+        domain = self._get_applicable_domain(
+            partner, device_model, company, request_type=request_type
+        )
         if portal:
             domain &= Domain("filled_by_customer", "=", True)
         return self.search(domain)

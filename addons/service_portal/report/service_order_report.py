@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from ..models.service_order import ORDER_STATES, REQUEST_TYPES, SLA_STATUSES
+from ..models.service_order import ORDER_STATES, SLA_STATUSES
 
 
 class ServiceOrderReport(models.Model):
@@ -23,7 +23,9 @@ class ServiceOrderReport(models.Model):
     user_id = fields.Many2one("res.users", string="Service Agent", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     device_model_id = fields.Many2one("service.device.model", readonly=True)
-    request_type = fields.Selection(REQUEST_TYPES, readonly=True)
+    request_type_id = fields.Many2one(
+        "service.request.type", string="Request Type", readonly=True
+    )
     state = fields.Selection(ORDER_STATES, string="Status", readonly=True)
     priority = fields.Selection([("0", "Normal"), ("1", "Urgent")], readonly=True)
     date_submitted = fields.Datetime(string="Submitted On", readonly=True)
@@ -66,7 +68,7 @@ class ServiceOrderReport(models.Model):
                 o.user_id,
                 o.commercial_partner_id AS partner_id,
                 o.device_model_id,
-                o.request_type,
+                o.request_type_id,
                 o.state,
                 o.priority,
                 o.date_submitted,

@@ -38,7 +38,9 @@ class ServicePortalHttpCommon(ServicePortalCommon, HttpCase):
             "serial_number": "SN-PORTAL-1",
             "device_description": "Blue phone",
             "problem_description": "The screen stays black.",
-            "request_type": "repair",
+            "request_type_id": str(
+                self.env.ref("service_portal.service_request_type_repair").id
+            ),
             "location_id": str(self.location.id),
             f"task_{self.task_water.id}": "no",
         }

@@ -173,7 +173,8 @@ class TestPortalSecurity(ServicePortalHttpCommon):
             {"location_id": "99999999999999999999"},
             {"device_model_id": "-1"},
             {"service_item_id": "1e99"},
-            {"request_type": "__class__"},
+            {"request_type_id": "__class__"},
+            {"request_type_id": "99999999999999999999"},
             {f"task_{self.task_since.id}": "2024-13-45"},
             {f"task_{self.task_backup.id}": "abc"},
         ):

@@ -38,6 +38,7 @@ PORTAL_FIELDS = {
         "priority",
         "problem_description",
         "request_type",
+        "request_type_id",
         "serial_number",
         "service_item_id",
         "state",

@@ -326,7 +326,9 @@ class TestServiceOrderReport(ServiceLevelCommon):
                     "location_id": self.location.id,
                     "user_id": self.user_service.id,
                     "device_model_id": self.model_phone.id,
-                    "request_type": "warranty",
+                    "request_type_id": self.env.ref(
+                        "service_portal.service_request_type_warranty"
+                    ).id,
                     "date_submitted": datetime(2026, 3, 6, 16, 0),
                     "date_done": datetime(2026, 3, 10, 11, 0),
                     "response_hours": 5.0,  # Friday 1 h, Monday 4 h

@@ -3,8 +3,9 @@ import { registry } from "@web/core/registry";
 
 /**
  * New service order form: shows the questions that apply to the chosen device
- * model (each question block carries the ids of its device models, rendered
- * server-side; empty means every device). Hidden questions keep what was typed
+ * model and request type (each question block carries the ids of its device
+ * models and request types, rendered server-side; empty means every device or
+ * every type). Hidden questions keep what was typed
  * and are disabled so that they are not posted; the server validates again.
  *
  * Everything it changes is declared in `dynamicContent`, so the framework
@@ -15,6 +16,9 @@ export class ServiceOrderForm extends Interaction {
     dynamicContent = {
         "select[name=service_item_id], select[name=device_model_id]": {
             "t-on-change": this.readDevice,
+        },
+        "select[name=request_type_id]": {
+            "t-on-change": this.readRequestType,
         },
         ".o_service_order_manual_device": {
             "t-att-class": () => ({ "d-none": this.hasItem }),
@@ -31,7 +35,17 @@ export class ServiceOrderForm extends Interaction {
     setup() {
         this.hasItem = false;
         this.modelId = "";
+        this.requestTypeId = "";
         this.readDevice();
+        this.readRequestType();
+    }
+
+    /**
+     * Reads the request type chosen.
+     */
+    readRequestType() {
+        this.requestTypeId =
+            this.el.querySelector("select[name=request_type_id]")?.value || "";
     }
 
     /**
@@ -49,10 +63,15 @@ export class ServiceOrderForm extends Interaction {
     /**
      * @param {HTMLElement} taskEl a question block
      * @returns {boolean} whether the question applies to the chosen model
+     *     and request type
      */
     isTaskVisible(taskEl) {
         const modelIds = (taskEl.dataset.deviceModelIds || "").split(",").filter(Boolean);
-        return !modelIds.length || modelIds.includes(this.modelId);
+        const typeIds = (taskEl.dataset.requestTypeIds || "").split(",").filter(Boolean);
+        return (
+            (!modelIds.length || modelIds.includes(this.modelId)) &&
+            (!typeIds.length || typeIds.includes(this.requestTypeId))
+        );
     }
 }
 
