@@ -1,3 +1,4 @@
 from . import service_article_category
 from . import service_article
 from . import service_article_suggest_log
+from . import website

@@ -56,6 +56,7 @@ class ServiceArticle(models.Model):
         "mail.thread",
         "website.seo.metadata",
         "website.published.mixin",
+        "website.searchable.mixin",
     ]
     _order = "sequence, id"
     _check_company_auto = True
@@ -211,6 +212,36 @@ class ServiceArticle(models.Model):
     def _sql_condition(self, domain, query):
         """``domain`` as an SQL condition on the table of ``query``."""
         return domain.optimize_full(self)._to_sql(self, self._table, query)
+
+    # ------------------------------------------------------------
+    # Website: the search bar of every page (/website/search)
+    # ------------------------------------------------------------
+
+    @api.model
+    def _search_get_detail(self, website, order, options):
+        """The website's search finds the articles the visitor may read;
+        under sudo (visitors have no access right on the model), within
+        ``_get_visible_domain``."""
+        fetch_fields = ["name", "website_url"]
+        mapping = {
+            "name": {"name": "name", "type": "text", "match": True},
+            "website_url": {"name": "website_url", "type": "text", "truncate": False},
+        }
+        if options.get("displayDescription"):
+            fetch_fields.append("teaser")
+            mapping["description"] = {"name": "teaser", "type": "text", "match": True}
+        return {
+            "model": "service.article",
+            "requires_sudo": True,
+            "base_domain": [self._get_visible_domain(self.env.user, website)],
+            "search_fields": ["name", "search_text"],
+            "fetch_fields": fetch_fields,
+            "mapping": mapping,
+            "icon": "fa-book",
+            "order": "name desc, id desc"
+            if "name desc" in order
+            else "name asc, id desc",
+        }
 
     # ------------------------------------------------------------
     # Website: help centre search

@@ -3,7 +3,7 @@ from odoo import api, fields, models
 
 class ServiceArticleCategory(models.Model):
     _name = "service.article.category"
-    _description = "Knowledge Article Category"
+    _description = "Help Article Category"
     _order = "sequence, name, id"
 
     name = fields.Char(required=True, translate=True)

@@ -310,3 +310,49 @@ class TestHelpPages(ServiceKnowledgeHttpCommon):
         menu = self.env.ref("service_knowledge.website_menu_service_help")
         self.assertEqual(menu.url, "/service/help")
         self.assertEqual(menu.name, "Help")
+
+    # -- the website's search bar ---------------------------------------------
+
+    def test_website_search(self):
+        # (the titles come back with the words found highlighted)
+        response = self._get("/website/search", params={"search": "battery"})
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(self.article_drain.website_url, response.text)
+        for hidden in (
+            self.article_portal,
+            self.article_draft,
+            self.article_archived,
+            self.article_other_company,
+        ):
+            self.assertNotIn(hidden.website_url, response.text)
+        response = self._get("/website/search", params={"search": "calibration"})
+        self.assertNotIn(self.article_portal.website_url, response.text)
+        self.assertNotIn("technicians", response.text)
+        self._login(self.portal_user)
+        response = self._get("/website/search", params={"search": "calibration"})
+        self.assertIn(self.article_portal.website_url, response.text)
+
+    def test_website_search_autocomplete(self):
+        result = self.make_jsonrpc_request(
+            "/website/snippet/autocomplete",
+            {
+                "search_type": "service_articles",
+                "term": "battery",
+                "order": "name asc",
+                "limit": 10,
+                "options": {"displayDescription": True},
+            },
+        )
+        urls = {item["website_url"] for item in result["results"]}
+        self.assertEqual(
+            urls,
+            {
+                article.website_url
+                for article in (
+                    self.article_drain,
+                    self.article_black,
+                    self.article_laptop,
+                    self.article_general,
+                )
+            },
+        )
