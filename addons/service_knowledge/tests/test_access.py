@@ -170,3 +170,62 @@ class TestArticleRpcAccess(XmlRpcCaseMixin, HttpCase, ServiceKnowledgeCommon):
                 self.assertXmlRpcRefused(login, login, model, method, *args)
         self.assertEqual(self.article_drain.name, "Battery drains overnight")
         self.assertTrue(self.article_drain.is_published)
+
+    def test_stable_interface_over_xmlrpc(self):
+        """An integrator (a service administrator) scripts the knowledge
+        base with the fields of the stable interface (SPEC)."""
+        login = self.user_manager.login
+        category_id = self._xmlrpc(
+            login, login, "service.article.category", "create", {"name": "API"}
+        )
+        article_id = self._xmlrpc(
+            login,
+            login,
+            "service.article",
+            "create",
+            {
+                "name": "From the API",
+                "body": "<p>Scripted <script>alert(1)</script>answer</p>",
+                "category_id": category_id,
+                "device_model_ids": [[6, 0, [self.model_phone.id]]],
+                "visibility": "portal",
+                "is_published": True,
+            },
+        )
+        [values] = self._xmlrpc(
+            login,
+            login,
+            "service.article",
+            "read",
+            [article_id],
+            [
+                "name",
+                "body",
+                "category_id",
+                "device_model_ids",
+                "is_published",
+                "visibility",
+            ],
+        )
+        self.assertEqual(values["name"], "From the API")
+        self.assertNotIn("<script", values["body"])
+        self.assertEqual(values["category_id"][0], category_id)
+        self.assertEqual(values["device_model_ids"], [self.model_phone.id])
+        self.assertTrue(values["is_published"])
+        self.assertEqual(values["visibility"], "portal")
+        # a service user reads it, but cannot unpublish it
+        user = self.user_service.login
+        self.assertEqual(
+            self._xmlrpc(user, user, "service.article", "read", [article_id], ["name"])[
+                0
+            ]["name"],
+            "From the API",
+        )
+        self.assertXmlRpcRefused(
+            user,
+            user,
+            "service.article",
+            "write",
+            [article_id],
+            {"is_published": False},
+        )
