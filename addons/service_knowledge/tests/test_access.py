@@ -215,12 +215,10 @@ class TestArticleRpcAccess(XmlRpcCaseMixin, HttpCase, ServiceKnowledgeCommon):
         self.assertEqual(values["visibility"], "portal")
         # a service user reads it, but cannot unpublish it
         user = self.user_service.login
-        self.assertEqual(
-            self._xmlrpc(user, user, "service.article", "read", [article_id], ["name"])[
-                0
-            ]["name"],
-            "From the API",
+        [read] = self._xmlrpc(
+            user, user, "service.article", "read", [article_id], ["name"]
         )
+        self.assertEqual(read["name"], "From the API")
         self.assertXmlRpcRefused(
             user,
             user,
