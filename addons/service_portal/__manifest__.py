@@ -24,6 +24,8 @@
         "views/service_item_views.xml",
         "views/service_request_type_views.xml",
         "views/service_task_views.xml",
+        "views/service_code_views.xml",
+        "views/service_troubleshooting_views.xml",
         "views/service_order_views.xml",
         "views/res_partner_views.xml",
         "report/service_order_report_views.xml",

@@ -5,6 +5,8 @@ from . import service_location
 from . import service_item
 from . import service_request_type
 from . import service_task
+from . import service_code
+from . import service_troubleshooting
 from . import service_task_option
 from . import service_order
 from . import service_order_answer

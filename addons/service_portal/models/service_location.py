@@ -59,6 +59,15 @@ class ServiceLocation(models.Model):
         help="Service agent assigned to new orders of this location.",
     )
     note = fields.Html(string="Customer Instructions", translate=True)
+    require_resolution_code = fields.Boolean(
+        groups=SERVICE_USER_GROUP,
+        help="An order cannot be marked ready without a resolution code.",
+    )
+    require_handover_signature = fields.Boolean(
+        groups=SERVICE_USER_GROUP,
+        help="An order cannot be closed (Done) before the customer signed for "
+        "pickup, in the back office or on the portal.",
+    )
 
     _tat_days_positive = models.Constraint(
         "CHECK(tat_days >= 0)",

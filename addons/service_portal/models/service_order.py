@@ -6,7 +6,7 @@ from typing import NamedTuple
 from pytz import timezone, utc
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL, consteq
 from odoo.tools.mimetypes import guess_mimetype
@@ -111,6 +111,14 @@ SLA_STATES = tuple(s for s in STATE_INFO if s not in ("draft", "cancelled"))
 # States in which the response clock of an order not started yet runs.
 SLA_OPEN_STATES = tuple(s for s in OPEN_STATES if s != "draft")
 SLA_CRON_BATCH_SIZE = 1000
+
+# Diagnosis codes of an order: field → ``service.code`` type.
+CODE_FIELDS = {
+    "fault_area_id": "fault_area",
+    "symptom_code_id": "symptom",
+    "fault_code_id": "fault",
+    "resolution_code_id": "resolution",
+}
 
 # Files customers add on the portal (order page form and portal chatter).
 UPLOAD_MAX_SIZE_PARAM = "service_portal.portal_upload_max_size"
@@ -309,6 +317,49 @@ class ServiceOrder(models.Model):
     date_done = fields.Datetime(string="Done On", readonly=True, copy=False)
     date_cancelled = fields.Datetime(string="Cancelled On", readonly=True, copy=False)
     is_late = fields.Boolean(compute="_compute_is_late", search="_search_is_late")
+    troubleshooting_ids = fields.Many2many(
+        "service.troubleshooting",
+        string="Troubleshooting Guides",
+        compute="_compute_troubleshooting_ids",
+        groups=SERVICE_USER_GROUP,
+        help="The guides of the order's device model (and the general ones).",
+    )
+    fault_area_id = fields.Many2one(
+        "service.code",
+        string="Fault Area",
+        domain=[("code_type", "=", "fault_area")],
+        check_company=True,
+        index="btree_not_null",
+        tracking=True,
+        groups=SERVICE_USER_GROUP,
+    )
+    symptom_code_id = fields.Many2one(
+        "service.code",
+        string="Symptom",
+        domain=[("code_type", "=", "symptom")],
+        check_company=True,
+        index="btree_not_null",
+        tracking=True,
+        groups=SERVICE_USER_GROUP,
+    )
+    fault_code_id = fields.Many2one(
+        "service.code",
+        string="Fault",
+        domain=[("code_type", "=", "fault")],
+        check_company=True,
+        index="btree_not_null",
+        tracking=True,
+        groups=SERVICE_USER_GROUP,
+    )
+    resolution_code_id = fields.Many2one(
+        "service.code",
+        string="Resolution",
+        domain=[("code_type", "=", "resolution")],
+        check_company=True,
+        index="btree_not_null",
+        tracking=True,
+        groups=SERVICE_USER_GROUP,
+    )
     internal_note = fields.Html(
         string="Internal Notes", groups="service_portal.service_portal_group_user"
     )
@@ -427,6 +478,18 @@ class ServiceOrder(models.Model):
                 else 0.0
             )
 
+    @api.depends("device_model_id", "company_id")
+    def _compute_troubleshooting_ids(self):
+        Guide = self.env["service.troubleshooting"]
+        for order in self:
+            order.troubleshooting_ids = Guide.search(
+                Domain("company_id", "in", [False, order.company_id.id])
+                & (
+                    Domain("device_model_ids", "=", False)
+                    | Domain("device_model_ids", "in", order.device_model_id.ids)
+                )
+            )
+
     @api.depends("date_promised", "state")
     @api.depends_context("date")
     def _compute_is_late(self):
@@ -468,6 +531,29 @@ class ServiceOrder(models.Model):
             for group in groups:
                 group["__fold"] = group.get("state") in CLOSED_STATES
         return groups
+
+    @api.constrains(*CODE_FIELDS)
+    def _check_codes(self):
+        for order in self.sudo():
+            for field_name, code_type in CODE_FIELDS.items():
+                code = order[field_name]
+                if code and code.code_type != code_type:
+                    raise ValidationError(
+                        self.env._(
+                            "%(code)s is not a %(type)s code: choose one for "
+                            "the field %(field)s of %(order)s.",
+                            code=code.display_name,
+                            type=dict(
+                                code._fields["code_type"]._description_selection(
+                                    self.env
+                                )
+                            )[code_type],
+                            field=order._fields[field_name]._description_string(
+                                self.env
+                            ),
+                            order=order.name,
+                        )
+                    )
 
     def _compute_access_url(self):
         super()._compute_access_url()
@@ -621,9 +707,25 @@ class ServiceOrder(models.Model):
             order.write(order_vals)
         return True
 
+    def _check_can_be_ready(self):
+        """The location may require a resolution code before ready."""
+        for order in self.sudo():
+            if order.location_id.require_resolution_code and not (
+                order.resolution_code_id
+            ):
+                raise UserError(
+                    self.env._(
+                        "Record the resolution code of %(order)s before marking "
+                        "it ready: the location %(location)s requires it.",
+                        order=order.name,
+                        location=order.location_id.name,
+                    )
+                )
+
     def action_ready(self):
         self._check_action_rights()
         self._check_state(("in_progress",), self.env._("mark as ready"))
+        self._check_can_be_ready()
         self.write({"state": "ready", "date_ready": fields.Datetime.now()})
         self._send_state_mail("ready")
         return True

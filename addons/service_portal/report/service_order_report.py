@@ -26,6 +26,12 @@ class ServiceOrderReport(models.Model):
     request_type_id = fields.Many2one(
         "service.request.type", string="Request Type", readonly=True
     )
+    fault_area_id = fields.Many2one("service.code", string="Fault Area", readonly=True)
+    symptom_code_id = fields.Many2one("service.code", string="Symptom", readonly=True)
+    fault_code_id = fields.Many2one("service.code", string="Fault", readonly=True)
+    resolution_code_id = fields.Many2one(
+        "service.code", string="Resolution", readonly=True
+    )
     state = fields.Selection(ORDER_STATES, string="Status", readonly=True)
     priority = fields.Selection([("0", "Normal"), ("1", "Urgent")], readonly=True)
     date_submitted = fields.Datetime(string="Submitted On", readonly=True)
@@ -69,6 +75,10 @@ class ServiceOrderReport(models.Model):
                 o.commercial_partner_id AS partner_id,
                 o.device_model_id,
                 o.request_type_id,
+                o.fault_area_id,
+                o.symptom_code_id,
+                o.fault_code_id,
+                o.resolution_code_id,
                 o.state,
                 o.priority,
                 o.date_submitted,

@@ -16,3 +16,4 @@ from . import test_order_model
 from . import test_portal_structure
 from . import test_service_level
 from . import test_request_type
+from . import test_diagnosis
