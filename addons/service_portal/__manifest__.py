@@ -28,6 +28,7 @@
         "views/service_troubleshooting_views.xml",
         "views/service_order_views.xml",
         "views/res_partner_views.xml",
+        "wizard/service_order_handover_views.xml",
         "report/service_order_report_views.xml",
         "views/service_portal_menus.xml",
         "views/service_track_attempt_views.xml",

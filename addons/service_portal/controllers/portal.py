@@ -306,6 +306,7 @@ class ServicePortal(CustomerPortal):
             "status_label": order_sudo._get_customer_status_label(),
             "upload_max_size_mb": self._service_upload_max_size() / (1024 * 1024),
             "can_edit": order_sudo._portal_can_edit(request.env.user),
+            "can_sign_handover": order_sudo._portal_can_sign_handover(),
             "message": kwargs.get("message") or "",
             "upload_error": kwargs.get("upload_error") or "",
         }
@@ -333,7 +334,7 @@ class ServicePortal(CustomerPortal):
         except AccessError:
             return request.redirect("/my")
         message = kwargs.get("message")
-        if message not in ("approved", "uploaded", "upload_empty"):
+        if message not in ("approved", "uploaded", "upload_empty", "handover"):
             message = ""
         values = self._service_order_page_values(
             order_sudo, access_token=access_token, message=message
@@ -341,6 +342,38 @@ class ServicePortal(CustomerPortal):
         return self._service_secure_response(
             request.render("service_portal.portal_service_order_page", values)
         )
+
+    @http.route(
+        "/my/service-orders/<int:order_id>/handover",
+        type="jsonrpc",
+        auth="public",
+        website=True,
+    )
+    def portal_service_order_handover(
+        self, order_id, access_token=None, name=None, signature=None
+    ):
+        """The customer signs for pickup (as sale's ``/accept``): only the
+        order's customer or the holder of its token, only while the order is
+        ready, once."""
+        access_token = access_token or request.httprequest.args.get("access_token")
+        try:
+            order_sudo = self._service_document_check_access(
+                "service.order", order_id, access_token
+            )
+        except (AccessError, NotFound):
+            return {"error": request.env._("Invalid order.")}
+        if request.env.user._is_public():
+            author = order_sudo.partner_id
+        else:
+            author = request.env.user.partner_id
+        try:
+            order_sudo._record_handover(name, signature, author)
+        except UserError as error:  # LockError included: signed in parallel
+            return {"error": str(error)}
+        return {
+            "force_refresh": True,
+            "redirect_url": order_sudo.get_portal_url(query_string="&message=handover"),
+        }
 
     # ------------------------------------------------------------
     # Attachments

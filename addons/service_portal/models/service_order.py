@@ -1,3 +1,5 @@
+import base64
+import binascii
 import re
 from collections import defaultdict
 from datetime import datetime, time, timedelta
@@ -358,6 +360,20 @@ class ServiceOrder(models.Model):
         check_company=True,
         index="btree_not_null",
         tracking=True,
+        groups=SERVICE_USER_GROUP,
+    )
+    handover_signed_by = fields.Char(
+        string="Signed for Pickup By",
+        copy=False,
+        readonly=True,
+        help="Name of the person who signed when the device was handed over.",
+    )
+    date_handover = fields.Datetime(string="Handed Over On", copy=False, readonly=True)
+    handover_signature = fields.Binary(
+        string="Pickup Signature",
+        attachment=True,
+        copy=False,
+        readonly=True,
         groups=SERVICE_USER_GROUP,
     )
     internal_note = fields.Html(
@@ -730,11 +746,104 @@ class ServiceOrder(models.Model):
         self._send_state_mail("ready")
         return True
 
+    def _requires_handover_signature(self):
+        """Whether the customer must sign for pickup before the order is
+        done: the location's option (extensions may exempt orders that are
+        shipped back)."""
+        self.ensure_one()
+        return self.sudo().location_id.require_handover_signature
+
+    def _check_can_be_done(self):
+        for order in self:
+            if not order.date_handover and order._requires_handover_signature():
+                raise UserError(
+                    self.env._(
+                        "The customer must sign for pickup before %(order)s is "
+                        "done: use Hand Over, or let the customer sign on the "
+                        "portal.",
+                        order=order.name,
+                    )
+                )
+
     def action_done(self):
         self._check_action_rights()
         self._check_state(("ready",), self.env._("close"))
+        self._check_can_be_done()
         self.write({"state": "done", "date_done": fields.Datetime.now()})
         self._send_state_mail("done")
+        return True
+
+    def action_open_handover(self):
+        """The hand-over dialog: the customer signs for pickup, then the
+        order is done."""
+        self._check_action_rights()
+        self.ensure_one()
+        self._check_state(("ready",), self.env._("hand over"))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Hand Over %s", self.name),
+            "res_model": "service.order.handover",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_order_id": self.id,
+                "default_signed_by": self.partner_id.name,
+            },
+        }
+
+    def _record_handover(self, name, signature, author=None):
+        """Record who signed for pickup, when, and the signature (a base64
+        PNG, as the signature widgets send it); post it on the chatter. Only
+        while ready and once: the row is locked first, so that parallel
+        requests (double clicks, two devices) record one signature; the
+        others get a ``UserError`` (``LockError``) or see it recorded."""
+        self.ensure_one()
+        name = (name or "").strip()[:200]
+        if not name:
+            raise UserError(self.env._("Type the name of the person who signs."))
+        raw = b""
+        if isinstance(signature, str) and signature:
+            try:
+                raw = base64.b64decode(signature, validate=True)
+            except (binascii.Error, ValueError):
+                raw = b""
+        if not raw:
+            raise UserError(self.env._("The signature is missing or invalid."))
+        if len(raw) > self._get_portal_upload_limits()["max_size"]:
+            raise UserError(self.env._("The signature is too large."))
+        if guess_mimetype(raw) != "image/png":
+            raise UserError(self.env._("The signature is missing or invalid."))
+        self.lock_for_update()
+        self.invalidate_recordset(["state", "date_handover"])
+        if self.state != "ready":
+            raise UserError(
+                self.env._(
+                    "%(order)s is not ready for pickup: it cannot be signed for.",
+                    order=self.name,
+                )
+            )
+        if self.date_handover:
+            raise UserError(
+                self.env._(
+                    "%(order)s was already signed for by %(name)s.",
+                    order=self.name,
+                    name=self.handover_signed_by,
+                )
+            )
+        self.sudo().write(
+            {
+                "handover_signed_by": name,
+                "date_handover": fields.Datetime.now(),
+                "handover_signature": base64.b64encode(raw),
+            }
+        )
+        self.sudo().with_context(mail_notify_force_send=False).message_post(
+            body=self.env._("Signed for pickup by %(name)s.", name=name),
+            attachments=[(f"{self.name} pickup signature.png", raw)],
+            author_id=(author or self.env.user.partner_id).id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
         return True
 
     def action_cancel(self):
@@ -1096,6 +1205,11 @@ class ServiceOrder(models.Model):
             and not user._is_public()
             and self.partner_id == user.partner_id
         )
+
+    def _portal_can_sign_handover(self):
+        """The customer may sign for pickup on the portal."""
+        self.ensure_one()
+        return self.state == "ready" and not self.date_handover
 
     def _prepare_portal_answer_commands(self, answers):
         """Commands replacing the customer's answers of this draft (or of a

@@ -17,3 +17,4 @@ from . import test_portal_structure
 from . import test_service_level
 from . import test_request_type
 from . import test_diagnosis
+from . import test_handover

@@ -18,6 +18,10 @@ OUR_MODELS = [
     "service.item",
     "service.task",
     "service.task.option",
+    "service.request.type",
+    "service.code",
+    "service.troubleshooting",
+    "service.order.handover",
     "res.partner",
 ]
 
@@ -84,6 +88,22 @@ class TestServiceAccess(ServicePortalCommon):
             ),
             "service.task": self._create_task("Q2"),
             "service.task.option": self._create_task("Q3", "selection").option_ids[:1],
+            "service.request.type": self.env.ref(
+                "service_portal.service_request_type_repair"
+            ),
+            "service.code": self.env["service.code"].create(
+                {"name": "C", "code": "C1", "code_type": "fault"}
+            ),
+            "service.troubleshooting": self.env["service.troubleshooting"].create(
+                {"name": "G"}
+            ),
+            "service.order.handover": self.env["service.order.handover"].create(
+                {
+                    "order_id": self.order_alice.id,
+                    "signed_by": "x",
+                    "signature": "iVBORw0KGgo=",
+                }
+            ),
             "res.partner": self.customer,
         }
         prefixes = ("odoo.addons.service_",)

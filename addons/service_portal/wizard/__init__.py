@@ -1,1 +1,2 @@
 from . import portal_wizard_user
+from . import service_order_handover
