@@ -3,7 +3,7 @@ import math
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from psycopg2 import IntegrityError
 
 from odoo import api, fields, models
@@ -687,7 +687,7 @@ class ServiceContract(models.Model):
                 with self.env.cr.savepoint():
                     moves |= contract.with_company(
                         contract.company_id
-                    )._invoice_periods_until(today, "date_start")
+                    )._invoice_due_periods(today, "date_start")
             except IntegrityError as error:
                 raise UserError(
                     self.env._(
@@ -752,9 +752,9 @@ class ServiceContract(models.Model):
         months = PERIOD_MONTHS[self.invoicing_period]
         return self.date_start + relativedelta(months=months * index)
 
-    def _get_next_period(self):
-        """The first period not invoiced yet, or ``None`` when every period
-        up to the end date is invoiced.
+    def _get_period(self, index):
+        """The ``index``-th period (0-based), or ``None`` when it starts after
+        the end date.
 
         Returns a dict with ``index``, ``date_start``, ``date_end`` (capped at
         the contract's end date), ``full_end`` (the end of a full period) and
@@ -762,7 +762,6 @@ class ServiceContract(models.Model):
         self.ensure_one()
         if not self.date_start or not self.invoicing_period:
             return None
-        index = len(self.period_ids)
         start = self._get_period_start(index)
         if self.date_end and start > self.date_end:
             return None
@@ -776,37 +775,85 @@ class ServiceContract(models.Model):
             "due_date": end if self.invoice_in_arrears else start,
         }
 
-    def _invoice_periods_until(self, today, date_key="due_date"):
-        """Invoice, one invoice each, every next period whose ``date_key``
-        (``due_date`` for the cron, ``date_start`` for "Invoice Now") is on or
-        before ``today``, catching up on past ones."""
+    def _get_next_period(self):
+        """The first period not invoiced yet (see ``_get_period``), or
+        ``None`` when every period up to the end date is invoiced."""
         self.ensure_one()
-        moves = self.env["account.move"]
+        return self._get_period(len(self.period_ids))
+
+    def _get_due_periods(self, today, date_key="due_date"):
+        """The periods not invoiced yet whose ``date_key`` (``due_date`` for
+        the cron, ``date_start`` for "Invoice Now") is on or before ``today``,
+        oldest first: past periods are caught up."""
+        self.ensure_one()
+        periods = []
         period = self._get_next_period()
         while period and period[date_key] <= today:
-            moves |= self._invoice_period(period)
-            period = self._get_next_period()
-        return moves
+            periods.append(period)
+            period = self._get_period(period["index"] + 1)
+        return periods
 
-    def _invoice_period(self, period):
-        """Record ``period`` (from ``_get_next_period``) in the ledger, then
-        invoice it. The ledger's unique index on (contract, period start)
-        makes a second invoice of the same period fail instead of being
-        created."""
-        self.ensure_one()
-        ledger = self.env["service.contract.period"].create(
-            {
-                "contract_id": self.id,
-                "sequence": period["index"],
-                "date_start": period["date_start"],
-                "date_end": period["date_end"],
+    def _invoice_due_periods(self, today, date_key="due_date"):
+        """Invoice every due period (``_get_due_periods``) of the contracts of
+        ``self``, one invoice per period, all in one go: the ledger rows in
+        one create, then the invoices in one create and one posting.
+
+        The contracts are of one company (callers use ``with_company``) and
+        callers run this in a savepoint: it either invoices every due period
+        of ``self`` or nothing. The ledger rows are inserted first: their
+        unique index on (contract, period start) makes the call fail before
+        any invoice exists when one of the periods was invoiced meanwhile,
+        whatever invoiced it (the scheduled action, "Invoice Now", another
+        worker)."""
+        todo = [
+            (contract, period)
+            for contract in self
+            for period in contract._get_due_periods(today, date_key)
+        ]
+        if not todo:
+            return self.env["account.move"]
+        ledgers = self.env["service.contract.period"].create(
+            [contract._prepare_period_values(period) for contract, period in todo]
+        )
+        # On create, Odoo posts "Invoice Created" with one message_post per
+        # invoice, for the followers of its hidden, non-default subtype: a new
+        # invoice has none (auto-subscribed followers get the default
+        # subtypes). One note per invoice, all logged in one query, instead.
+        moves = (
+            self.env["account.move"]
+            .with_context(mail_create_nolog=True)
+            .create(
+                [contract._prepare_invoice_values(period) for contract, period in todo]
+            )
+            .with_env(self.env)
+        )
+        moves._message_log_batch(
+            bodies={
+                move.id: contract._get_invoice_creation_message()
+                for move, (contract, _period) in zip(moves, todo, strict=True)
             }
         )
-        move = self.env["account.move"].create(self._prepare_invoice_values(period))
-        move.action_post()
-        ledger.invoice_id = move
-        self.invalidate_recordset(["period_ids"])
-        return move
+        moves.action_post()
+        for ledger, move in zip(ledgers, moves, strict=True):
+            ledger.invoice_id = move
+        return moves
+
+    def _prepare_period_values(self, period):
+        """Values of the ledger row of ``period`` (from ``_get_period``)."""
+        self.ensure_one()
+        return {
+            "contract_id": self.id,
+            "sequence": period["index"],
+            "date_start": period["date_start"],
+            "date_end": period["date_end"],
+        }
+
+    def _get_invoice_creation_message(self):
+        """The chatter note of an invoice of the contract ``self``."""
+        self.ensure_one()
+        return escape(self.env._("Invoice created by the contract %(contract)s.")) % {
+            "contract": self._get_html_link()
+        }
 
     def _prepare_invoice_values(self, period):
         self.ensure_one()
@@ -835,10 +882,11 @@ class ServiceContract(models.Model):
 
     @api.model
     def _cron_invoice_contracts(self, batch_size=CRON_BATCH_SIZE):
-        """Invoice every due period of every running contract. Each contract
-        is invoiced in its own savepoint: a failing contract is logged and
-        retried on the next run without undoing the others; progress is
-        committed per batch."""
+        """Invoice every due period of every running contract, by batches of
+        ``batch_size`` contracts: each batch in one go per company
+        (``_invoice_batch``), then its progress is committed. A failing
+        contract is logged and retried on the next run without undoing or
+        stopping the others."""
         today = fields.Date.context_today(self)
         contracts = self.search(
             [
@@ -849,24 +897,50 @@ class ServiceContract(models.Model):
         )
         remaining = len(contracts)
         for batch_ids in split_every(batch_size, contracts.ids):
-            for contract in self.browse(batch_ids):
-                try:
-                    with self.env.cr.savepoint():
-                        contract.with_company(
-                            contract.company_id
-                        )._invoice_periods_until(today)
-                except Exception:
-                    _logger.exception(
-                        "Service contract %s (id %s) could not be invoiced; "
-                        "it will be retried on the next run.",
-                        contract.name,
-                        contract.id,
-                    )
+            batch = self.browse(batch_ids)
+            for company, company_batch in batch.grouped("company_id").items():
+                company_batch.with_company(company)._invoice_batch(today)
             remaining -= len(batch_ids)
             if not self.env["ir.cron"]._commit_progress(
                 len(batch_ids), remaining=remaining
             ):
                 break
+
+    def _invoice_batch(self, today):
+        """Invoice the due periods of the contracts of ``self`` (one company)
+        in one savepoint; when that fails, as OCA's contract does, again one
+        contract at a time, each in its own savepoint, so that only the
+        failing ones are left for the next run. Logs, never raises."""
+        try:
+            with self.env.cr.savepoint():
+                self._invoice_due_periods(today)
+            return
+        except Exception as error:
+            if len(self) == 1:
+                self._log_invoicing_failure()
+                return
+            _logger.warning(
+                "Invoicing %s service contracts at once failed (%s); "
+                "invoicing them one at a time.",
+                len(self),
+                error,
+            )
+        for contract in self:
+            try:
+                with self.env.cr.savepoint():
+                    contract._invoice_due_periods(today)
+            except Exception:
+                contract._log_invoicing_failure()
+
+    def _log_invoicing_failure(self):
+        """Log the exception being handled for the contract ``self``."""
+        self.ensure_one()
+        _logger.exception(
+            "Service contract %s (id %s) could not be invoiced; "
+            "it will be retried on the next run.",
+            self.name,
+            self.id,
+        )
 
     @api.model
     def _cron_expire_contracts(self):

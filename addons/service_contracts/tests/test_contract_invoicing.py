@@ -212,12 +212,156 @@ class TestContractInvoicing(ServiceContractsCommon):
         self.assertFalse(bad.invoice_ids)
         self.assertFalse(bad.period_ids, "the failed period is not recorded")
         self.assertEqual(calls, [(2, 1), (1, 0)])
+        # a re-run while the contract still fails invoices nothing more
+        with (
+            freeze_time("2026-02-01"),
+            patch.object(Contract, "_prepare_invoice_values", failing),
+            mute_logger("odoo.addons.service_contracts.models.service_contract"),
+        ):
+            self._run_invoice_cron(batch_size=2)
+        self.assertEqual(len(good.invoice_ids), 2)
+        self.assertEqual(len(also_good.invoice_ids), 2)
+        self.assertFalse(bad.period_ids)
         # next run: the failed contract is retried, the others not repeated
         with freeze_time("2026-02-02"):
             self._run_invoice_cron()
         self.assertEqual(len(bad.invoice_ids), 2)
         self.assertEqual(len(good.invoice_ids), 2)
         self.assertEqual(len(also_good.invoice_ids), 2)
+
+    def _count_calls(self, model, method):
+        """Patch ``method`` of ``model`` to record the records (or the number
+        of values) of each call; returns the patcher and the list."""
+        Model = self.env.registry[model]
+        original = getattr(Model, method)
+        calls = []
+
+        def counting(records, *args, **kwargs):
+            vals = args[0] if args else None
+            calls.append(len(vals) if isinstance(vals, list) else len(records))
+            return original(records, *args, **kwargs)
+
+        return patch.object(Model, method, counting), calls
+
+    def test_batch_one_create_one_post(self):
+        """A batch is invoiced with one ledger create, one invoice create and
+        one posting, each invoice tied to its own period."""
+        contracts = (
+            self._create_active_contract()
+            | self._create_active_contract(partner=self.other_customer, price=80.0)
+            | self._create_active_contract(partner=self.colleague, price=60.0)
+        )
+        patch_create, creates = self._count_calls("account.move", "create")
+        patch_post, posts = self._count_calls("account.move", "action_post")
+        patch_ledger, ledgers = self._count_calls("service.contract.period", "create")
+        with freeze_time("2026-02-01"), patch_create, patch_post, patch_ledger:
+            calls = self._run_invoice_cron()
+        self.assertEqual(calls, [(3, 0)])
+        self.assertEqual(creates, [6], "one create for the 3 x 2 periods")
+        self.assertEqual(posts, [6], "one posting")
+        self.assertEqual(ledgers, [6], "one create of the ledger rows")
+        invoices = contracts.invoice_ids
+        self.assertEqual(len(invoices), 6)
+        self.assertEqual(set(invoices.mapped("state")), {"posted"})
+        self.assertEqual(len(set(invoices.mapped("name"))), 6)
+        for contract in contracts:
+            self.assertEqual(len(contract.period_ids), 2)
+            self.assertEqual(contract.next_invoice_date, date(2026, 3, 1))
+            for period in contract.period_ids:
+                invoice = period.invoice_id
+                self.assertEqual(invoice.service_contract_id, contract)
+                self.assertEqual(invoice.partner_id, contract.partner_id)
+                self.assertEqual(
+                    invoice.invoice_line_ids.name,
+                    f"Repair cover — {period.date_start} to {period.date_end}",
+                )
+                self.assertEqual(invoice.amount_untaxed, contract.line_ids.price_unit)
+                note = invoice.message_ids.filtered(
+                    lambda m: "created by the contract" in (m.body or "")
+                )
+                self.assertEqual(len(note), 1)
+                self.assertIn(contract.name, note.body)
+        with freeze_time("2026-02-01"):
+            self.assertEqual(self._run_invoice_cron(), [])
+        self.assertEqual(len(contracts.invoice_ids), 6)
+
+    def test_batch_failure_when_posting(self):
+        """The posting of a batch fails for one contract (an accounting error
+        inside Odoo): the batch is undone and invoiced again one contract at
+        a time; the others are invoiced once, the failing one is retried on
+        each run and invoiced once it can be."""
+        good = self._create_active_contract()
+        bad = self._create_active_contract(partner=self.other_customer)
+        also_good = self._create_active_contract(partner=self.colleague)
+        AccountMove = self.env.registry["account.move"]
+        original = AccountMove._post
+
+        def failing_post(moves, soft=True):
+            if bad.partner_id in moves.partner_id:
+                raise UserError(self.env._("Simulated posting failure"))
+            return original(moves, soft=soft)
+
+        def run(post=failing_post):
+            with (
+                freeze_time("2026-02-01"),
+                patch.object(AccountMove, "_post", post),
+                mute_logger("odoo.addons.service_contracts.models.service_contract"),
+            ):
+                return self._run_invoice_cron()
+
+        self.assertEqual(run(), [(3, 0)])
+        for contract in good | also_good:
+            self.assertEqual(len(contract.invoice_ids), 2)
+            self.assertEqual(len(contract.period_ids), 2)
+            self.assertEqual(contract.period_ids.invoice_id, contract.invoice_ids)
+        self.assertFalse(bad.invoice_ids)
+        self.assertFalse(bad.period_ids, "the failed periods are not recorded")
+        self.assertEqual(bad.next_invoice_date, date(2026, 1, 1))
+        # re-run, still failing: nothing more for anyone
+        self.assertEqual(run(), [(1, 0)], "only the failed contract is due")
+        self.assertEqual(len((good | also_good).invoice_ids), 4)
+        self.assertFalse(bad.invoice_ids)
+        # fixed: the failed contract catches up, once
+        run(post=original)
+        run(post=original)
+        self.assertEqual(len(bad.invoice_ids), 2)
+        self.assertEqual(len(bad.period_ids), 2)
+        self.assertEqual(len((good | also_good).invoice_ids), 4)
+
+    def test_batch_period_recorded_meanwhile(self):
+        """One period of a batch was recorded by another transaction (the
+        ledger's unique index refuses it): the others are invoiced, that
+        period is not invoiced twice and the contract goes on afterwards."""
+        first = self._create_active_contract()
+        taken = self._create_active_contract(partner=self.other_customer)
+        last = self._create_active_contract(partner=self.colleague)
+        # raw SQL: this transaction's cache still sees no invoiced period
+        self.env.cr.execute(
+            "INSERT INTO service_contract_period "
+            "(contract_id, company_id, sequence, date_start, date_end) "
+            "VALUES (%s, %s, 0, '2026-01-01', '2026-01-31')",
+            [taken.id, taken.company_id.id],
+        )
+        with (
+            freeze_time("2026-01-10"),
+            mute_logger(
+                "odoo.sql_db",
+                "odoo.addons.service_contracts.models.service_contract",
+            ),
+        ):
+            self._run_invoice_cron()
+        self.assertEqual(len(first.invoice_ids), 1)
+        self.assertEqual(len(last.invoice_ids), 1)
+        self.env.invalidate_all()
+        self.assertFalse(taken.invoice_ids)
+        self.assertEqual(len(taken.period_ids), 1)
+        with freeze_time("2026-02-01"):
+            self._run_invoice_cron()
+        self.assertEqual(
+            self._labels(taken), ["Repair cover — 2026-02-01 to 2026-02-28"]
+        )
+        self.assertEqual(len(first.invoice_ids), 2)
+        self.assertEqual(len(last.invoice_ids), 2)
 
     def test_invoice_now_then_cron(self):
         # in advance: the cron has not run yet this month
