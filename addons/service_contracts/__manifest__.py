@@ -29,6 +29,7 @@
         "views/service_loan_item_views.xml",
         "views/service_contracts_menus.xml",
         "views/service_order_templates.xml",
+        "views/res_partner_views.xml",
         "report/service_contract_profit_views.xml",
     ],
     "demo": [
@@ -36,6 +37,9 @@
         "demo/service_order_demo.xml",
     ],
     "assets": {
+        "web.assets_frontend": [
+            "service_contracts/static/src/interactions/**/*",
+        ],
         "web.assets_tests": [
             "service_contracts/static/tests/tours/service_contract_*.js",
             "service_contracts/static/tests/tours/service_order_*.js",

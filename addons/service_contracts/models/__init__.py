@@ -6,6 +6,7 @@ from . import service_contract
 from . import service_contract_line
 from . import service_contract_period
 from . import account_move
+from . import res_partner
 from . import service_contract_profit
 from . import service_contract_template
 from . import service_contract_template_line

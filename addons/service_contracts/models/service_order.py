@@ -1,3 +1,5 @@
+import base64
+
 from odoo import api, fields, models
 from odoo.exceptions import LockError, UserError
 from odoo.fields import Domain
@@ -20,6 +22,16 @@ INVOICE_STATES = [
 
 # Orders whose work can be invoiced (the device has been taken in).
 INVOICEABLE_STATES = ("confirmed", "in_progress", "ready", "done")
+
+ESTIMATE_STATES = [
+    ("none", "No Estimate"),
+    ("sent", "Sent"),
+    ("approved", "Approved"),
+    ("rejected", "Rejected"),
+]
+
+# Orders whose estimate can be sent: taken in, not repaired yet.
+ESTIMATE_ORDER_STATES = ("confirmed", "in_progress")
 
 
 class ServiceOrder(models.Model):
@@ -142,6 +154,71 @@ class ServiceOrder(models.Model):
         compute="_compute_current_loan_id",
         groups=SERVICE_USER_GROUP,
     )
+    # Estimate: the customer approves or rejects the parts and labour on the
+    # portal. State, signer and decision date are shown to the customer.
+    estimate_state = fields.Selection(
+        ESTIMATE_STATES,
+        string="Estimate",
+        default="none",
+        required=True,
+        copy=False,
+        readonly=True,
+        index=True,
+        tracking=True,
+        help="Sent: the customer is asked to approve the parts and labour on "
+        "their portal. Changing the lines afterwards resets it to No Estimate.",
+    )
+    date_estimate_sent = fields.Datetime(
+        string="Estimate Sent On",
+        copy=False,
+        readonly=True,
+        groups=SERVICE_USER_GROUP,
+    )
+    estimate_signed_by = fields.Char(
+        string="Estimate Decided By",
+        copy=False,
+        readonly=True,
+        help="Name the customer signed the approval with, or of the contact "
+        "who rejected the estimate.",
+    )
+    date_estimate_decision = fields.Datetime(
+        string="Estimate Decided On", copy=False, readonly=True
+    )
+    estimate_signature = fields.Binary(
+        copy=False,
+        readonly=True,
+        attachment=True,
+        groups=SERVICE_USER_GROUP,
+    )
+    estimate_reject_reason = fields.Text(
+        string="Estimate Rejection Reason",
+        copy=False,
+        readonly=True,
+        groups=SERVICE_USER_GROUP,
+    )
+    estimate_decision_user_id = fields.Many2one(
+        "res.users",
+        string="Estimate Portal User",
+        copy=False,
+        readonly=True,
+        groups=SERVICE_USER_GROUP,
+        help="The user who decided on the portal (empty for a holder of the "
+        "order's link who is not logged in, and for automatic approvals).",
+    )
+    estimate_amount_untaxed = fields.Monetary(
+        string="Estimate Untaxed Amount",
+        copy=False,
+        readonly=True,
+        groups=SERVICE_USER_GROUP,
+        help="Untaxed amount of the estimate when it was sent.",
+    )
+    estimate_amount_total = fields.Monetary(
+        string="Estimate Total",
+        copy=False,
+        readonly=True,
+        groups=SERVICE_USER_GROUP,
+        help="Total of the estimate when it was sent.",
+    )
 
     @api.depends("partner_id", "company_id")
     def _compute_fiscal_position_id(self):
@@ -208,7 +285,12 @@ class ServiceOrder(models.Model):
             order.invoice_count = len(order.sudo().invoice_ids)
 
     @api.depends(
-        "invoice_ids.state", "line_ids.quantity", "line_ids.is_covered", "state"
+        "invoice_ids.state",
+        "line_ids.quantity",
+        "line_ids.is_covered",
+        "line_ids.is_after_estimate",
+        "state",
+        "estimate_state",
     )
     def _compute_invoice_state(self):
         for order in self:
@@ -424,10 +506,19 @@ class ServiceOrder(models.Model):
                     )
                 )
 
+    def _get_estimate_lines(self):
+        """Lines that can be charged: all of them, except after the customer
+        rejected the estimate, then only those added after the rejection (a
+        diagnosis fee)."""
+        self.ensure_one()
+        if self.estimate_state == "rejected":
+            return self.line_ids.filtered("is_after_estimate")
+        return self.line_ids
+
     def _get_lines_to_charge(self):
         """Lines the customer pays for (not covered, with a quantity)."""
         self.ensure_one()
-        return self.line_ids.filtered(
+        return self._get_estimate_lines().filtered(
             lambda line: line.quantity and not line.is_covered
         )
 
@@ -497,7 +588,7 @@ class ServiceOrder(models.Model):
 
     def _get_lines_to_invoice(self):
         self.ensure_one()
-        return self.line_ids.filtered("quantity")
+        return self._get_estimate_lines().filtered("quantity")
 
     def _create_invoices(self):
         """Create one customer invoice per order, in one batch.
@@ -597,3 +688,204 @@ class ServiceOrder(models.Model):
                 )
             order.current_loan_id.action_return()
         return True
+
+    # ------------------------------------------------------------
+    # Estimate
+    # ------------------------------------------------------------
+
+    def _get_estimate_limit(self):
+        """The customer's limit for automatic approval, in the order's
+        currency (0: none)."""
+        self.ensure_one()
+        partner_sudo = self.commercial_partner_id.sudo()
+        limit = partner_sudo.service_estimate_limit
+        currency = partner_sudo.service_estimate_currency_id
+        if limit <= 0 or not currency:
+            return 0.0
+        return currency._convert(
+            limit, self.currency_id, self.company_id, fields.Date.context_today(self)
+        )
+
+    def _check_can_send_estimate(self):
+        for order in self:
+            if order.state not in ESTIMATE_ORDER_STATES:
+                raise UserError(
+                    self.env._(
+                        "The estimate of %(order)s can be sent only while the order "
+                        "is confirmed or in progress.",
+                        order=order.name,
+                    )
+                )
+            if order.estimate_state in ("approved", "rejected"):
+                raise UserError(
+                    self.env._(
+                        "The customer already decided on the estimate of "
+                        "%(order)s. Change its parts and labour to make a new one.",
+                        order=order.name,
+                    )
+                )
+            if not order._get_lines_to_charge():
+                raise UserError(
+                    self.env._(
+                        "The estimate of %(order)s has nothing to approve: add "
+                        "parts or labour that are not covered.",
+                        order=order.name,
+                    )
+                )
+
+    def _prepare_estimate_sent_values(self):
+        self.ensure_one()
+        return {
+            "estimate_state": "sent",
+            "date_estimate_sent": fields.Datetime.now(),
+            "estimate_amount_untaxed": self.amount_untaxed,
+            "estimate_amount_total": self.amount_total,
+            **self._prepare_estimate_cleared_values(),
+        }
+
+    @api.model
+    def _prepare_estimate_cleared_values(self):
+        return {
+            "estimate_signed_by": False,
+            "date_estimate_decision": False,
+            "estimate_signature": False,
+            "estimate_reject_reason": False,
+            "estimate_decision_user_id": False,
+        }
+
+    def action_send_estimate(self):
+        """E-mail the estimate (the parts and labour) to the customer with a
+        link to the order page, where they approve or reject it. From then on
+        the lines are frozen: changing them resets the estimate. An estimate
+        within the customer's limit is approved at once."""
+        self._check_action_rights()
+        self._check_can_send_estimate()
+        template = self.env.ref(
+            "service_contracts.mail_template_service_order_estimate",
+            raise_if_not_found=False,
+        )
+        # the lines reset by a new estimate are no fee lines of an old one
+        self.line_ids.filtered("is_after_estimate").sudo().is_after_estimate = False
+        for order in self:
+            order._portal_ensure_token()
+            order.write(order._prepare_estimate_sent_values())
+            total = order.currency_id.format(order.estimate_amount_total)
+            limit = order._get_estimate_limit()
+            currency = order.currency_id
+            if limit and currency.compare_amounts(order.amount_total, limit) <= 0:
+                order.write(
+                    {
+                        "estimate_state": "approved",
+                        "date_estimate_decision": order.date_estimate_sent,
+                    }
+                )
+                body = self.env._(
+                    "Estimate of %(total)s sent to the customer and approved "
+                    "automatically within the customer's limit (%(limit)s).",
+                    total=total,
+                    limit=order.currency_id.format(limit),
+                )
+            else:
+                body = self.env._(
+                    "Estimate of %(total)s sent to the customer for approval.",
+                    total=total,
+                )
+            order.message_post(body=body, subtype_xmlid="mail.mt_note")
+            if template and order.partner_id.email:
+                template.send_mail(order.id, force_send=False)
+        return True
+
+    def _on_estimate_lines_changed(self):
+        """The parts and labour of a sent or decided estimate changed: the
+        estimate is reset, and the chatter says so."""
+        for order in self:
+            if order.estimate_state == "none":
+                continue
+            previous = dict(
+                self._fields["estimate_state"]._description_selection(self.env)
+            )[order.estimate_state]
+            order_sudo = order.sudo()
+            order_sudo.write(
+                {"estimate_state": "none", **self._prepare_estimate_cleared_values()}
+            )
+            order_sudo.message_post(
+                body=self.env._(
+                    "The parts and labour changed after the estimate was "
+                    "%(state)s: the estimate is reset. Send it again for the "
+                    "customer's approval.",
+                    state=previous.lower(),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _check_estimate_open(self):
+        self.ensure_one()
+        if self.estimate_state != "sent":
+            raise UserError(
+                self.env._(
+                    "The estimate of %(order)s is not waiting for a decision.",
+                    order=self.name,
+                )
+            )
+
+    def _notify_estimate_decision(self, body, author, attachments=None):
+        """Post the customer's decision on the chatter and tell the agent."""
+        self.ensure_one()
+        self.message_post(
+            body=body,
+            author_id=author.id,
+            attachments=attachments or [],
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        if self.user_id:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=self.user_id.id,
+                summary=self.env._("Customer decided on the estimate"),
+                note=body,
+            )
+
+    def _approve_estimate(self, name, signature, author, user=None):
+        """The customer approves the estimate with their name and signature
+        (base64 PNG). Called as the server by the portal after its checks."""
+        self.ensure_one()
+        self._check_estimate_open()
+        self.write(
+            {
+                "estimate_state": "approved",
+                "estimate_signed_by": name,
+                "estimate_signature": signature,
+                "date_estimate_decision": fields.Datetime.now(),
+                "estimate_decision_user_id": user.id if user else False,
+            }
+        )
+        self._notify_estimate_decision(
+            self.env._("Estimate approved and signed by %(name)s.", name=name),
+            author,
+            attachments=[
+                (f"{self.name} estimate signature.png", base64.b64decode(signature))
+            ],
+        )
+
+    def _reject_estimate(self, reason, author, user=None):
+        """The customer rejects the estimate, saying why."""
+        self.ensure_one()
+        self._check_estimate_open()
+        self.write(
+            {
+                "estimate_state": "rejected",
+                "estimate_reject_reason": reason,
+                "estimate_signed_by": author.name,
+                "date_estimate_decision": fields.Datetime.now(),
+                "estimate_decision_user_id": user.id if user else False,
+            }
+        )
+        self._notify_estimate_decision(
+            self.env._(
+                "Estimate rejected by %(name)s: %(reason)s",
+                name=author.name,
+                reason=reason,
+            ),
+            author,
+        )

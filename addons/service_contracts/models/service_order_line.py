@@ -1,5 +1,8 @@
 from odoo import api, fields, models
 
+# Changing these does not change what the customer is asked to approve.
+ESTIMATE_NEUTRAL_FIELDS = {"sequence", "is_after_estimate"}
+
 LINE_TYPES = [
     ("part", "Part"),
     ("labour", "Labour"),
@@ -113,6 +116,13 @@ class ServiceOrderLine(models.Model):
         groups="service_portal.service_portal_group_user",
     )
     state = fields.Selection(related="order_id.state")
+    is_after_estimate = fields.Boolean(
+        string="Added After Rejection",
+        copy=False,
+        readonly=True,
+        help="Added after the customer rejected the estimate (e.g. a diagnosis "
+        "fee): the only lines invoiced for a rejected estimate.",
+    )
 
     _quantity_positive = models.Constraint(
         "CHECK(quantity >= 0)",
@@ -198,15 +208,33 @@ class ServiceOrderLine(models.Model):
     def create(self, vals_list):
         lines = super().create(vals_list)
         lines.order_id._check_lines_editable()
+        after = lines.filtered(lambda line: line.order_id.estimate_state == "rejected")
+        if after:
+            after.is_after_estimate = True
+        lines._get_estimate_orders()._on_estimate_lines_changed()
         return lines
 
     def write(self, vals):
         self.order_id._check_lines_editable()
-        return super().write(vals)
+        res = super().write(vals)
+        if set(vals) - ESTIMATE_NEUTRAL_FIELDS:
+            self._get_estimate_orders()._on_estimate_lines_changed()
+        return res
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_invoiced(self):
         self.order_id._check_lines_editable()
+
+    def unlink(self):
+        orders = self._get_estimate_orders()
+        res = super().unlink()
+        orders.exists()._on_estimate_lines_changed()
+        return res
+
+    def _get_estimate_orders(self):
+        """Orders whose estimate these lines are part of (lines added after a
+        rejection are not)."""
+        return self.filtered(lambda line: not line.is_after_estimate).order_id
 
     def _get_invoice_line_label(self):
         """Label of the invoice line: covered work says why it is not charged."""

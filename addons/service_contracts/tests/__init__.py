@@ -1,4 +1,5 @@
 from . import test_order_invoicing
+from . import test_order_estimate
 from . import test_coverage
 from . import test_loan
 from . import test_contract

@@ -230,7 +230,9 @@ class TestServiceContractsPortalAccess(ServiceOrderCommon):
                         call_is_refused(self.cr, record, method, order.id),
                         f"{model_name}.{method}() did not refuse a portal user",
                     )
-        self.assertGreaterEqual(checked, 8)
+        self.assertGreaterEqual(checked, 9)
+        self.assertIn("action_send_estimate", public_methods(order, prefixes))
+        self.assertEqual(order.estimate_state, "none")
         self.assertEqual(item.state, "available")
         self.assertEqual(loaned.state, "lent")
         self.assertFalse(order.invoice_ids)

@@ -42,10 +42,21 @@ PORTAL_FIELDS = {
         "quantity",
         "price_unit",
     },
-    # added to service_portal's orders: the coverage the order pages show
-    "service.order": {"contract_id", "coverage"},
+    # added to service_portal's orders: the coverage the order pages show, and
+    # the state of the estimate with who decided it and when
+    "service.order": {
+        "contract_id",
+        "coverage",
+        "estimate_state",
+        "estimate_signed_by",
+        "date_estimate_decision",
+    },
     # added to Odoo's invoices, which customers read on their portal
     "account.move": {"service_contract_id"},
+    # the estimate limit of a customer is for the staff only (res.users
+    # shows the fields of its partner)
+    "res.partner": set(),
+    "res.users": set(),
 }
 
 
