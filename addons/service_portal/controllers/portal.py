@@ -299,6 +299,7 @@ class ServicePortal(CustomerPortal):
             "order": order_sudo,
             "page_name": "service_order",
             "timeline": order_sudo._get_portal_timeline(),
+            "timeline_entries": order_sudo._get_portal_timeline_entries(),
             "answers": order_sudo.answer_ids.filtered(
                 lambda a: a.filled_by_customer and a.is_answered
             ),

@@ -1171,7 +1171,12 @@ class ServiceOrder(models.Model):
     def _get_portal_attachments(self):
         """Files the customer may see: those of messages shown on the portal."""
         self.ensure_one()
-        messages = (
+        return self._get_portal_file_messages().attachment_ids.sorted("id")
+
+    def _get_portal_file_messages(self):
+        """Messages with files that the customer sees on the portal."""
+        self.ensure_one()
+        return (
             self.env["mail.message"]
             .sudo()
             .search(
@@ -1184,10 +1189,10 @@ class ServiceOrder(models.Model):
                     "|",
                     ("subtype_id", "=", False),
                     ("subtype_id.internal", "=", False),
-                ]
+                ],
+                order="id",
             )
         )
-        return messages.attachment_ids.sorted("id")
 
     @api.model
     def _clean_portal_filename(self, name):
@@ -1282,6 +1287,91 @@ class ServiceOrder(models.Model):
             }
             for index, state in enumerate(flow)
         ]
+
+    def _get_portal_timeline_events(self):
+        """The proof timeline of the order, for the customer: what happened,
+        when, by whom, built from stored data (never from tracking values),
+        so it reads the same in every language.
+
+        Extensions add their events (call ``super()`` and extend the list).
+
+        :return: list of ``{"date": datetime, "kind": str, "label": str,
+            "detail": str or False, "by": str or False}``; ``kind`` is
+            ``submitted``, ``files``, ``state`` (with the state in
+            ``"state"``), ``handover``…; in any order (see
+            ``_get_portal_timeline_entries``)
+        """
+        self.ensure_one()
+        order = self.sudo()
+        labels = self._get_customer_state_labels()
+        events = []
+        if order.date_submitted:
+            answers = order.answer_ids.filtered(
+                lambda a: a.filled_by_customer and a.is_answered
+            )
+            detail = "\n".join(
+                f"{answer.task_id.name}: {answer.value_display}" for answer in answers
+            )
+            events.append(
+                {
+                    "date": order.date_submitted,
+                    "kind": "submitted",
+                    "label": self.env._("Service order submitted"),
+                    "detail": detail or False,
+                    "by": order.partner_id.name or False,
+                }
+            )
+        for state, info in STATE_INFO.items():
+            if state in ("draft", "submitted") or not order[info.date_field]:
+                continue
+            events.append(
+                {
+                    "date": order[info.date_field],
+                    "kind": "state",
+                    "state": state,
+                    "label": labels[state],
+                    "detail": (
+                        order.cancel_reason or False if state == "cancelled" else False
+                    ),
+                    "by": False,
+                }
+            )
+        customers = order.commercial_partner_id | order.partner_id
+        for message in order._get_portal_file_messages():
+            if message.author_id.commercial_partner_id not in customers:
+                continue
+            events.append(
+                {
+                    "date": message.date,
+                    "kind": "files",
+                    "label": self.env._("Files added"),
+                    "detail": ", ".join(
+                        message.attachment_ids.sorted("id").mapped("name")
+                    ),
+                    "by": message.author_id.name or False,
+                }
+            )
+        if order.date_handover:
+            events.append(
+                {
+                    "date": order.date_handover,
+                    "kind": "handover",
+                    "label": self.env._("Signed for pickup"),
+                    "detail": False,
+                    "by": order.handover_signed_by or False,
+                }
+            )
+        return events
+
+    def _get_portal_timeline_entries(self):
+        """``_get_portal_timeline_events`` in the order they happened."""
+        self.ensure_one()
+        events = self._get_portal_timeline_events()
+        # at the same time, what led to closing the order comes before it
+        return sorted(
+            events,
+            key=lambda event: (event["date"], event.get("state") in CLOSED_STATES),
+        )
 
     # ------------------------------------------------------------
     # Public tracking

@@ -18,3 +18,4 @@ from . import test_service_level
 from . import test_request_type
 from . import test_diagnosis
 from . import test_handover
+from . import test_timeline
