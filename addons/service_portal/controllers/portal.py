@@ -584,6 +584,10 @@ class ServicePortal(CustomerPortal):
                 ),
                 "post": post,
                 "errors": errors or {},
+                "upload_max_size_mb": self._service_upload_max_size() / (1024 * 1024),
+                "order_attachments": (
+                    order_sudo._get_portal_attachments() if order_sudo else []
+                ),
                 "form_action": (
                     f"/my/service-orders/{order_sudo.id}/edit"
                     if order_sudo
@@ -762,6 +766,62 @@ class ServicePortal(CustomerPortal):
             request.render("service_portal.portal_service_order_form", values)
         )
 
+    def _service_order_intake_files(self, errors):
+        """The files posted with the new-order form, as ``(name, bytes)``;
+        the limits of the order page's uploads (size of a file, files at
+        once) are checked here, the files per order when they are added."""
+        limits = request.env["service.order"]._get_portal_upload_limits()
+        contents = []
+        for upload in request.httprequest.files.getlist("attachment"):
+            data = upload.read(limits["max_size"] + 1)
+            if len(data) > limits["max_size"]:
+                errors["attachment"] = request.env._(
+                    "A file is too large: at most %(size)s MB per file.",
+                    size=f"{limits['max_size'] / (1024 * 1024):g}",
+                )
+            elif data:
+                contents.append((upload.filename, data))
+        if len(contents) > limits["max_files_request"]:
+            errors["attachment"] = request.env._(
+                "Add at most %(count)s files at once.",
+                count=limits["max_files_request"],
+            )
+        return contents
+
+    def _service_order_save_with_files(self, partner, post, order_sudo=None):
+        """Save the draft, then attach the files posted with the form (the
+        customer finds them on the summary and on the order page)."""
+        file_errors = {}
+        files = self._service_order_intake_files(file_errors)
+        if file_errors:
+            # keep the typed values, report the files
+            __, errors = self._service_order_validate_only(partner, post)
+            errors.update(file_errors)
+            return order_sudo, errors
+        order_sudo, errors = self._service_order_save(partner, post, order_sudo)
+        if errors or not files:
+            return order_sudo, errors
+        try:
+            order_sudo._portal_add_files(files, partner)
+        except UserError as error:
+            errors["attachment"] = str(error)
+        return order_sudo, errors
+
+    def _service_order_validate_only(self, partner, post):
+        errors = {}
+        values = self._service_order_prepare_values(partner, post, errors)
+        device_model = (
+            request.env["service.device.model"]
+            .sudo()
+            .browse(values.get("device_model_id") or [])
+        )
+        self._service_order_prepare_answers(partner, device_model, post, errors)
+        return values, errors
+
+    def _service_order_max_request_size(self):
+        limits = request.env["service.order"]._get_portal_upload_limits()
+        return limits["max_size"] * limits["max_files_request"] + UPLOAD_FORM_OVERHEAD
+
     def _service_order_form_post(self, kwargs):
         """The posted form as a dict of strings (files and lists ignored)."""
         return {
@@ -776,15 +836,16 @@ class ServicePortal(CustomerPortal):
         auth="user",
         website=True,
         methods=["GET", "POST"],
+        max_content_length=lambda self: self._service_order_max_request_size(),
     )
     def portal_service_order_new(self, **kwargs):
         partner = request.env.user.partner_id
         if request.httprequest.method != "POST":
             return self._service_order_render_form(partner)
         post = self._service_order_form_post(kwargs)
-        order_sudo, errors = self._service_order_save(partner, post)
+        order_sudo, errors = self._service_order_save_with_files(partner, post)
         if errors:
-            return self._service_order_render_form(partner, None, post, errors)
+            return self._service_order_render_form(partner, order_sudo, post, errors)
         return request.redirect(f"/my/service-orders/{order_sudo.id}/summary")
 
     def _service_order_get_draft(self, order_id):
@@ -804,6 +865,7 @@ class ServicePortal(CustomerPortal):
         auth="user",
         website=True,
         methods=["GET", "POST"],
+        max_content_length=lambda self: self._service_order_max_request_size(),
     )
     def portal_service_order_edit(self, order_id, **kwargs):
         order_sudo = self._service_order_get_draft(order_id)
@@ -814,7 +876,9 @@ class ServicePortal(CustomerPortal):
             post = self._service_order_post_from_order(order_sudo)
             return self._service_order_render_form(partner, order_sudo, post)
         post = self._service_order_form_post(kwargs)
-        order_sudo, errors = self._service_order_save(partner, post, order_sudo)
+        order_sudo, errors = self._service_order_save_with_files(
+            partner, post, order_sudo
+        )
         if errors:
             return self._service_order_render_form(partner, order_sudo, post, errors)
         return request.redirect(f"/my/service-orders/{order_sudo.id}/summary")
@@ -838,6 +902,7 @@ class ServicePortal(CustomerPortal):
                 "answers": order_sudo.answer_ids.filtered(
                     lambda a: a.filled_by_customer and a.is_answered
                 ),
+                "attachments": order_sudo._get_portal_attachments(),
                 "error": error,
             }
         )

@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from pytz import timezone, utc
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL, consteq
@@ -1159,7 +1159,11 @@ class ServiceOrder(models.Model):
                 ]
             )
         )
-        self.with_context(mail_notify_force_send=False).message_post(
+        # as the superuser: message_post keeps only the pending attachments of
+        # a portal user, and these are the server's own, already checked
+        self.with_user(SUPERUSER_ID).with_context(
+            mail_notify_force_send=False
+        ).message_post(
             body=self.env._("Files added by the customer."),
             attachment_ids=attachments.ids,
             author_id=author.id,

@@ -19,3 +19,4 @@ from . import test_request_type
 from . import test_diagnosis
 from . import test_handover
 from . import test_timeline
+from . import test_portal_intake_files
