@@ -285,3 +285,16 @@ class TestOrderEstimatePortal(EstimateCommon, HttpCase):
         self.assertEqual(order.estimate_state, "approved")
         self.assertEqual(order.estimate_signed_by, "Alice Contoso")
         self.assertTrue(order.estimate_signature)
+
+    def test_reject_tour(self):
+        order = self._sent_order()
+        self.start_tour(
+            "/my/service-orders",
+            "service_order_estimate_reject",
+            login=self.portal_user.login,
+        )
+        self.assertEqual(order.estimate_state, "rejected")
+        self.assertEqual(
+            order.estimate_reject_reason, "Too expensive: I buy a new one."
+        )
+        self.assertEqual(order.estimate_decision_user_id, self.portal_user)

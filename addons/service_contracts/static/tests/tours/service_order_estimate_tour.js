@@ -52,3 +52,36 @@ registry.category("web_tour.tours").add("service_order_estimate_approve", {
         },
     ],
 });
+
+// The customer rejects the estimate with a reason (order made by the test).
+registry.category("web_tour.tours").add("service_order_estimate_reject", {
+    url: "/my/service-orders",
+    steps: () => [
+        {
+            content: "open the order from the customer's list",
+            trigger: "tbody a[href^='/my/service-orders/']",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "open the rejection dialog",
+            trigger: "#service_order_estimate[data-estimate-state=sent] .o_service_estimate_reject",
+            run: "click",
+        },
+        {
+            content: "say why",
+            trigger: ".modal textarea[name=reason]",
+            run: "edit Too expensive: I buy a new one.",
+        },
+        {
+            content: "reject",
+            trigger: ".modal .o_service_estimate_reject_submit:enabled",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "the estimate is rejected with the reason",
+            trigger: "#service_order_estimate[data-estimate-state=rejected]:contains(I buy a new one)",
+        },
+    ],
+});
