@@ -202,7 +202,6 @@ class ServiceOrder(models.Model):
     problem_description = fields.Text()
     request_type_id = fields.Many2one(
         "service.request.type",
-        string="Request Type",
         index=True,
         tracking=True,
         check_company=True,
@@ -328,7 +327,6 @@ class ServiceOrder(models.Model):
     )
     fault_area_id = fields.Many2one(
         "service.code",
-        string="Fault Area",
         domain=[("code_type", "=", "fault_area")],
         check_company=True,
         index="btree_not_null",

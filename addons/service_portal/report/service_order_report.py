@@ -23,10 +23,8 @@ class ServiceOrderReport(models.Model):
     user_id = fields.Many2one("res.users", string="Service Agent", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     device_model_id = fields.Many2one("service.device.model", readonly=True)
-    request_type_id = fields.Many2one(
-        "service.request.type", string="Request Type", readonly=True
-    )
-    fault_area_id = fields.Many2one("service.code", string="Fault Area", readonly=True)
+    request_type_id = fields.Many2one("service.request.type", readonly=True)
+    fault_area_id = fields.Many2one("service.code", readonly=True)
     symptom_code_id = fields.Many2one("service.code", string="Symptom", readonly=True)
     fault_code_id = fields.Many2one("service.code", string="Fault", readonly=True)
     resolution_code_id = fields.Many2one(

@@ -55,7 +55,7 @@ class TestHandover(HandoverMixin, ServicePortalCommon):
         wizard_form = Form(
             self.env["service.order.handover"]
             .with_user(self.user_service)
-            .with_context(action["context"])
+            .with_context(**action["context"])
         )
         self.assertEqual(wizard_form.signed_by, self.customer.name)
         wizard_form.signed_by = "Carl Courier"

@@ -9,7 +9,7 @@ class ServiceOrderHandover(models.TransientModel):
     _description = "Service Order Hand-over"
 
     order_id = fields.Many2one("service.order", required=True, ondelete="cascade")
-    signed_by = fields.Char(string="Signed By", required=True)
+    signed_by = fields.Char(required=True)
     signature = fields.Binary(required=True)
 
     def action_confirm(self):
