@@ -818,6 +818,56 @@ class ServiceOrder(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
 
+    def _get_portal_timeline_events(self):
+        """The estimate on the proof timeline: when it was sent (and for how
+        much), then the decision, who and when. A reset estimate (its lines
+        changed) is left out: it is not the one the customer decides on."""
+        events = super()._get_portal_timeline_events()
+        order = self.sudo()
+        if order.estimate_state == "none" or not order.date_estimate_sent:
+            return events
+        events.append(
+            {
+                "date": order.date_estimate_sent,
+                "kind": "estimate_sent",
+                "label": self.env._("Estimate sent"),
+                "detail": self.env._(
+                    "Total %(total)s",
+                    total=order.currency_id.format(order.estimate_amount_total),
+                ),
+                "by": order.user_id.name or False,
+            }
+        )
+        if order.estimate_state == "approved" and order.date_estimate_decision:
+            automatic = not order.estimate_signed_by
+            events.append(
+                {
+                    "date": order.date_estimate_decision,
+                    "kind": "estimate_approved",
+                    "label": (
+                        self.env._(
+                            "Estimate approved automatically (within your "
+                            "approval limit)"
+                        )
+                        if automatic
+                        else self.env._("Estimate approved and signed")
+                    ),
+                    "detail": False,
+                    "by": order.estimate_signed_by or False,
+                }
+            )
+        elif order.estimate_state == "rejected" and order.date_estimate_decision:
+            events.append(
+                {
+                    "date": order.date_estimate_decision,
+                    "kind": "estimate_rejected",
+                    "label": self.env._("Estimate rejected"),
+                    "detail": order.estimate_reject_reason or False,
+                    "by": order.estimate_signed_by or False,
+                }
+            )
+        return events
+
     def _check_estimate_open(self):
         self.ensure_one()
         if self.estimate_state != "sent":

@@ -113,6 +113,29 @@ class TestOrderEstimate(EstimateCommon):
         labour.unlink()
         self.assertEqual(order.estimate_state, "none")
 
+    def test_timeline_shows_estimate_and_decision(self):
+        order = self._sent_order()
+        order._approve_estimate("Alice Contoso", SIGNATURE, self.customer)
+        events = order._get_portal_timeline_entries()
+        kinds = [event["kind"] for event in events]
+        self.assertLess(kinds.index("estimate_sent"), kinds.index("estimate_approved"))
+        [approved] = [e for e in events if e["kind"] == "estimate_approved"]
+        self.assertEqual(approved["by"], "Alice Contoso")
+        self.assertEqual(approved["date"], order.date_estimate_decision)
+        rejected = self._sent_order()
+        rejected._reject_estimate("Too expensive", self.customer)
+        [event] = [
+            e
+            for e in rejected._get_portal_timeline_events()
+            if e["kind"] == "estimate_rejected"
+        ]
+        self.assertEqual(event["detail"], "Too expensive")
+        self.assertEqual(event["by"], self.customer.name)
+        # a reset estimate is not on the timeline any more
+        rejected.line_ids[0].quantity = 3
+        kinds = [e["kind"] for e in rejected._get_portal_timeline_events()]
+        self.assertNotIn("estimate_sent", kinds)
+
     def test_rejected_estimate_invoices_only_a_later_fee(self):
         order = self._sent_order()
         order._reject_estimate("Too expensive", self.customer)
@@ -232,6 +255,12 @@ class TestOrderEstimatePortal(EstimateCommon, HttpCase):
         self.assertTrue(
             order.message_ids.filtered(lambda m: "Too expensive." in m.body)
         )
+        # the page's history shows it, with the reason; no more actions
+        page = self.url_open(result["redirect_url"]).text
+        self.assertIn('data-kind="estimate_sent"', page)
+        self.assertIn('data-kind="estimate_rejected"', page)
+        self.assertIn("Too expensive.", page)
+        self.assertNotIn("modal_service_estimate_reject", page)
 
     def test_refusals(self):
         order = self._sent_order()
