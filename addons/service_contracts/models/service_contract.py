@@ -34,8 +34,14 @@ INVOICING_PERIODS = [
 # Length of an invoicing period in months.
 PERIOD_MONTHS = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}
 
-# Contracts invoiced per committed batch by the scheduled action.
+# Contracts handled per committed batch by the scheduled actions.
 CRON_BATCH_SIZE = 50
+# Contracts invoiced per committed batch, in one invoice create and one
+# posting: larger batches spread Odoo's fixed costs of a create and a posting
+# (measured: 1.5 ms of CPU and 1.4 queries less per invoice at 200 than at
+# 50), at the price of more work redone one contract at a time when a batch
+# fails.
+INVOICE_BATCH_SIZE = 200
 
 BILLING_GROUP = "account.group_account_invoice"
 INVOICE_READER_GROUPS = "account.group_account_invoice,account.group_account_readonly"
@@ -881,7 +887,7 @@ class ServiceContract(models.Model):
         }
 
     @api.model
-    def _cron_invoice_contracts(self, batch_size=CRON_BATCH_SIZE):
+    def _cron_invoice_contracts(self, batch_size=INVOICE_BATCH_SIZE):
         """Invoice every due period of every running contract, by batches of
         ``batch_size`` contracts: each batch in one go per company
         (``_invoice_batch``), then its progress is committed. A failing
