@@ -39,3 +39,9 @@ pot: setup
 
 clean-db:
 	dropdb --if-exists $(DB)
+
+# Portal pages, tracking and contract invoicing vs OCA's contract on a throw-away
+# database (about 10 minutes; not run by CI; see docs/PERFORMANCE.md).
+.PHONY: bench
+bench: setup
+	$(PY) tools/bench.py $(ARGS)

@@ -1,0 +1,912 @@
+#!/usr/bin/env python3
+"""Benchmark of the portal pages, the public tracking look-up and the contract
+invoicing, on a throw-away database (``make bench``; CI does not run it).
+
+1. creates a database and installs service_portal, service_shipping and
+   service_contracts (no demo data);
+2. builds the data: customers with portal accounts and 20, 500 and 10,000
+   service orders (batched ORM creates), then 200,000 orders in all for the
+   tracking look-up (the ORM would take about ten minutes for those: they are
+   copies of one order made with ``INSERT ... SELECT generate_series``);
+3. starts one Odoo server (``--workers=0``, a free loopback port,
+   ``--log-level=info``) and measures, as a logged-in portal user, the median
+   of 10 warm requests (3 warm-up requests first): milliseconds seen by the
+   client, and the SQL queries and SQL time of each request, read from the
+   werkzeug access log line Odoo writes at the info level
+   (``... "GET /my HTTP/1.1" 200 - <queries> <sql s> <other s>``);
+4. invoices 1,000 monthly contracts in advance, one line each, with our
+   scheduled action, then the same with OCA's ``contract`` 19.0: installed
+   into this environment if missing (``pip install --no-deps``, it is not a
+   requirement of the project) and into the bench database only; its cron
+   creates the drafts, which are then posted. Each side first invoices 20
+   contracts to warm its caches; each has its own new sales journal.
+
+Prints one Markdown table (pasted in docs/PERFORMANCE.md). Logs are in
+build/bench/. The database is dropped at the end unless ``--keep-db``.
+
+With ``--profile``, the two invoicing runs are profiled with cProfile
+(build/bench/contracts_*.prof and the 40 costliest calls in
+build/bench/contracts_*.txt): their times are then inflated.
+
+To bench another version of the addons (e.g. before a change), point
+BENCH_ODOO_CONF to a copy of build/odoo.conf whose addons_path lists it
+first.
+
+Usage: tools/bench.py [--keep-db] [--no-oca] [--quick] [--profile]
+                      [--contracts-only] [--contracts N]
+"""
+
+import argparse
+import contextlib
+import importlib.metadata
+import json
+import os
+import platform
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "build"
+LOGS = BUILD / "bench"
+CONF = Path(os.environ.get("BENCH_ODOO_CONF") or BUILD / "odoo.conf")
+ADDONS = ["service_portal", "service_shipping", "service_contracts"]
+# Found with `pip index versions odoo-addon-contract` (latest 19.0 release).
+OCA_CONTRACT = "odoo-addon-contract==19.0.1.2.1.2"
+WARM_REQUESTS = 3
+MEASURED_REQUESTS = 10
+ORDERS_PER_PAGE = 80  # portal's _items_per_page
+ACCESS_LOG_RE = re.compile(
+    r'werkzeug: \S+ - - \[[^\]]*\] "(?P<method>[A-Z]+) (?P<path>\S+) [^"]*" '
+    r"(?P<status>\d+) \S+ (?P<queries>\d+|-) (?P<sql>[\d.]+|-) (?P<other>[\d.]+|-)"
+)
+RESULT_PREFIX = "BENCH-RESULT "
+SIZES = {"full": (20, 500, 10_000, 1_000, 200_000, 1_000)}
+SIZES["quick"] = (20, 500, 2_000, 1_000, 20_000, 100)
+
+
+def odoo_bin():
+    return os.path.join((BUILD / "odoo_src").read_text().strip(), "odoo-bin")
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def psql_admin(sql):
+    subprocess.run(
+        ["psql", "-X", "-q", "-d", "postgres", "-c", sql],
+        check=False,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def step(message):
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def run_odoo(db, args, log_name):
+    """Run odoo-bin to completion (install, update), its log in build/bench."""
+    cmd = [
+        sys.executable,
+        odoo_bin(),
+        "-c",
+        str(CONF),
+        "-d",
+        db,
+        "--workers=0",
+        "--max-cron-threads=0",
+        "--log-level=warn",
+        "--stop-after-init",
+        *args,
+    ]
+    with open(LOGS / log_name, "w") as log:
+        proc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+    if proc.returncode:
+        sys.exit(f"odoo-bin {' '.join(args)} failed: see {LOGS / log_name}")
+
+
+def run_worker(db, name, **kwargs):
+    """Run ``work_<name>`` in a new Python process with its own registry and
+    return what it returns (JSON)."""
+    cmd = [sys.executable, __file__, "--worker", name, "--db", db]
+    cmd += ["--args", json.dumps(kwargs)]
+    with open(LOGS / f"{name}.log", "w") as log:
+        proc = subprocess.run(
+            cmd, stdout=subprocess.PIPE, stderr=log, text=True, cwd=ROOT
+        )
+    result = None
+    for line in proc.stdout.splitlines():
+        if line.startswith(RESULT_PREFIX):
+            result = json.loads(line[len(RESULT_PREFIX) :])
+    if proc.returncode or result is None:
+        sys.exit(f"bench step {name} failed: see {LOGS / name}.log")
+    return result
+
+
+# ----------------------------------------------------------------------
+# Workers: run inside Odoo (python tools/bench.py --worker NAME)
+# ----------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def odoo_env(db):
+    """An environment as superuser on ``db``, committed at the end."""
+    from odoo import SUPERUSER_ID, api
+    from odoo.modules.registry import Registry
+    from odoo.tools import config
+
+    config.parse_config(["-c", str(CONF), "-d", db, "--log-level=warn"])
+    registry = Registry(db)
+    with registry.cursor() as cr:
+        yield api.Environment(cr, SUPERUSER_ID, {})
+
+
+QUIET = {
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_notrack": True,
+    "no_reset_password": True,
+}
+
+OPEN_FLOW = [
+    ("submitted", "date_submitted"),
+    ("confirmed", "date_confirmed"),
+    ("in_progress", "date_started"),
+    ("ready", "date_ready"),
+]
+
+
+def create_orders(env, partner, count, location, device_models, all_open=False):
+    """``count`` orders of ``partner`` by batched creates, moved along the
+    workflow by batched writes: a tenth done unless ``all_open``, the others
+    spread over the open states."""
+    from odoo import fields
+
+    Order = env["service.order"].with_context(**QUIET)
+    now = fields.Datetime.now()
+    orders = Order.browse()
+    for start in range(0, count, 1000):
+        orders |= Order.create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "location_id": location.id,
+                    "device_model_id": device_models[i % len(device_models)].id,
+                    "serial_number": f"SN-{partner.id}-{i:06d}",
+                    "device_description": "Black, small scratch on the back",
+                    "problem_description": "Does not start after an update.",
+                    "request_type": "repair",
+                }
+                for i in range(start, min(count, start + 1000))
+            ]
+        )
+    done = orders.browse() if all_open else orders[: count // 10]
+    still_open = (orders - done).ids
+    for reached, (state, date_field) in enumerate(OPEN_FLOW):
+        # a quarter of the open orders stops at each open state
+        moving = done | orders.browse(
+            [order_id for n, order_id in enumerate(still_open) if n % 4 >= reached]
+        )
+        moving.write({"state": state, date_field: now})
+    if done:
+        done.write({"state": "done", "date_done": now})
+    env.flush_all()
+    return orders
+
+
+def portal_customer(env, name, login):
+    partner = env["res.partner"].create(
+        {"name": name, "email": f"{login}@example.com", "phone": "+1 555 0100"}
+    )
+    env["res.users"].with_context(**QUIET).create(
+        {
+            "login": login,
+            "password": login + "-Bench-2026",
+            "partner_id": partner.id,
+            "group_ids": [(6, 0, [env.ref("base.group_portal").id])],
+        }
+    )
+    return partner, {"login": login, "password": login + "-Bench-2026"}
+
+
+def work_portal_data(env, small, medium, total):
+    """Two portal customers with ``small`` and ``medium`` orders, another
+    customer's orders up to ``total`` orders in all."""
+    company = env.company
+    location = env["service.location"].create(
+        {"name": "Bench Workshop", "company_id": company.id}
+    )
+    device_models = env["service.device.model"].create(
+        [{"brand": "Benchbrand", "name": f"Model {i}"} for i in range(5)]
+    )
+    users = {}
+    first_orders = {}
+    for key, count, name in (
+        ("small", small, "Ada Lovelace"),
+        ("medium", medium, "Grace Hopper"),
+    ):
+        partner, users[key] = portal_customer(env, name, f"bench_{key}")
+        orders = create_orders(
+            env, partner, count, location, device_models, all_open=key == "small"
+        )
+        first_orders[key] = orders[-1].id
+    filler = env["res.partner"].create({"name": "Walk-in Customer Filler"})
+    filler_orders = create_orders(
+        env, filler, max(total - small - medium, 1), location, device_models
+    )
+    tracked = filler_orders[0]
+    env.cr.commit()
+    env.cr.execute("ANALYZE service_order")
+    return {
+        "users": users,
+        "orders": first_orders,
+        "track": {"order_number": tracked.name, "last_name": "Filler"},
+        "location_id": location.id,
+        "device_model_ids": device_models.ids,
+        "prototype_id": filler_orders[-1].id,
+        "total": env["service.order"].search_count([]),
+    }
+
+
+def work_portal_large(env, large, location_id, device_model_ids):
+    """A third portal customer with ``large`` orders."""
+    partner, user = portal_customer(env, "Alan Turing", "bench_large")
+    orders = create_orders(
+        env,
+        partner,
+        large,
+        env["service.location"].browse(location_id),
+        env["service.device.model"].browse(device_model_ids),
+    )
+    env.cr.commit()
+    env.cr.execute("ANALYZE service_order")
+    return {
+        "user": user,
+        "order": orders[-1].id,
+        "total": env["service.order"].search_count([]),
+    }
+
+
+def work_sql_orders(env, total, prototype_id):
+    """Copies of one order with SQL until there are ``total`` orders (the
+    ORM would take minutes): new numbers, no access token."""
+    from odoo.tools import SQL
+
+    env.cr.execute("SELECT count(*) FROM service_order")
+    missing = total - env.cr.fetchone()[0]
+    if missing > 0:
+        env.cr.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_name = 'service_order' "
+            "AND column_name NOT IN ('id', 'name', 'access_token')"
+        )
+        columns = [SQL.identifier(row[0]) for row in env.cr.fetchall()]
+        env.cr.execute(
+            SQL(
+                "INSERT INTO service_order (name, %(columns)s) "
+                "SELECT 'BENCH/' || lpad(g::text, 7, '0'), %(values)s "
+                "FROM service_order AS proto, generate_series(1, %(missing)s) AS g "
+                "WHERE proto.id = %(prototype)s",
+                columns=SQL(", ").join(columns),
+                values=SQL(", ").join(SQL("proto.%s", column) for column in columns),
+                missing=missing,
+                prototype=prototype_id,
+            )
+        )
+    env.cr.commit()
+    env.cr.execute("ANALYZE service_order")
+    env.cr.execute("SELECT count(*) FROM service_order")
+    return {"total": env.cr.fetchone()[0], "inserted": max(missing, 0)}
+
+
+class QueryCounter:
+    """SQL queries and time of this thread (Odoo's cursor counts them when
+    the thread has these attributes, as it does for HTTP requests); with
+    ``profile``, a cProfile of the block in build/bench/<profile>.prof/.txt."""
+
+    def __init__(self, profile=None):
+        self.profile = profile
+
+    def __enter__(self):
+        import threading
+
+        self.thread = threading.current_thread()
+        self.thread.query_count = 0
+        self.thread.query_time = 0.0
+        if self.profile:
+            import cProfile
+
+            self.profiler = cProfile.Profile()
+            self.profiler.enable()
+        self.started = time.perf_counter()
+        self.cpu_started = time.process_time()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self.started
+        self.cpu_seconds = time.process_time() - self.cpu_started
+        self.queries = self.thread.query_count
+        self.sql_seconds = self.thread.query_time
+        del self.thread.query_count, self.thread.query_time
+        if self.profile:
+            import pstats
+
+            self.profiler.disable()
+            self.profiler.dump_stats(LOGS / f"{self.profile}.prof")
+            with open(LOGS / f"{self.profile}.txt", "w") as out:
+                stats = pstats.Stats(self.profiler, stream=out)
+                stats.sort_stats("cumulative").print_stats(40)
+
+
+def contract_customers(env, prefix):
+    return env["res.partner"].create(
+        [
+            {"name": f"{prefix} Customer {i}", "email": f"{prefix.lower()}{i}@ex.com"}
+            for i in range(20)
+        ]
+    )
+
+
+def sale_journal(env, code):
+    return env["account.journal"].create(
+        {"name": f"Bench {code}", "code": code, "type": "sale"}
+    )
+
+
+def work_contracts_ours(env, count, warmup, profile=False):
+    """Our scheduled action on ``count`` monthly contracts in advance, one
+    line each, after ``warmup`` contracts to warm the caches."""
+    from odoo import Command, fields
+
+    Contract = env["service.contract"]
+    customers = contract_customers(env, "Ours")
+    journal = sale_journal(env, "BOUR")
+    product = env.ref("service_contracts.product_service_contract")
+    today = fields.Date.context_today(Contract)
+
+    def make(n):
+        contracts = Contract.with_context(**QUIET).create(
+            [
+                {
+                    "partner_id": customers[i % len(customers)].id,
+                    "date_start": today,
+                    "invoicing_period": "month",
+                    "journal_id": journal.id,
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "product_id": product.id,
+                                "name": "Repair cover",
+                                "price_unit": 100.0,
+                            }
+                        )
+                    ],
+                }
+                for i in range(n)
+            ]
+        )
+        contracts.action_accept()
+        env.cr.commit()
+        return contracts
+
+    make(warmup)
+    Contract._cron_invoice_contracts()
+    contracts = make(count)
+    env.invalidate_all()
+    with QueryCounter(profile and "contracts_ours") as counter:
+        Contract._cron_invoice_contracts()
+    moves = env["account.move"].search(
+        [("service_contract_id", "in", contracts.ids), ("state", "=", "posted")]
+    )
+    return {
+        "invoices": len(moves),
+        "contracts_invoiced": len(moves.service_contract_id),
+        "seconds": counter.seconds,
+        "queries": counter.queries,
+        "sql_seconds": counter.sql_seconds,
+        "cpu_seconds": counter.cpu_seconds,
+    }
+
+
+def work_contracts_oca(env, count, warmup, profile=False):
+    """OCA's cron on ``count`` monthly contracts in advance (one line each),
+    then the posting of its drafts, after ``warmup`` contracts."""
+    from odoo import Command, fields
+
+    Contract = env["contract.contract"]
+    customers = contract_customers(env, "OCA")
+    journal = sale_journal(env, "BOCA")
+    product = env.ref("service_contracts.product_service_contract")
+    today = fields.Date.context_today(Contract)
+    Move = env["account.move"]
+
+    def make(n):
+        contracts = Contract.with_context(**QUIET).create(
+            [
+                {
+                    "name": f"OCA contract {i}",
+                    "partner_id": customers[i % len(customers)].id,
+                    "journal_id": journal.id,
+                    "line_recurrence": True,
+                    "contract_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": product.id,
+                                "name": "Repair cover",
+                                "quantity": 1,
+                                "price_unit": 100.0,
+                                "recurring_rule_type": "monthly",
+                                "recurring_interval": 1,
+                                "recurring_invoicing_type": "pre-paid",
+                                "date_start": today,
+                            }
+                        )
+                    ],
+                }
+                for i in range(n)
+            ]
+        )
+        env.cr.commit()
+        return contracts
+
+    def invoice():
+        Contract.cron_recurring_create_invoice()
+        env.cr.commit()
+        drafts = Move.search([("journal_id", "=", journal.id), ("state", "=", "draft")])
+        created = time.perf_counter()
+        drafts.action_post()
+        env.cr.commit()
+        return drafts, created
+
+    make(warmup)
+    invoice()
+    make(count)
+    env.invalidate_all()
+    with QueryCounter(profile and "contracts_oca") as counter:
+        drafts, created = invoice()
+    return {
+        "invoices": len(drafts.filtered(lambda m: m.state == "posted")),
+        "seconds": counter.seconds,
+        "create_seconds": created - counter.started,
+        "queries": counter.queries,
+        "sql_seconds": counter.sql_seconds,
+        "cpu_seconds": counter.cpu_seconds,
+        "version": importlib.metadata.version("odoo-addon-contract"),
+    }
+
+
+def worker(name, db, args):
+    with odoo_env(db) as env:
+        result = globals()[f"work_{name}"](env, **args)
+        env.cr.commit()
+    print(RESULT_PREFIX + json.dumps(result), flush=True)
+
+
+# ----------------------------------------------------------------------
+# HTTP measures
+# ----------------------------------------------------------------------
+
+
+class Server:
+    """One Odoo server on a free loopback port; reads its access log."""
+
+    def __init__(self, db):
+        self.db = db
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = LOGS / "server.log"
+        self.counter = 0
+        self.access = {}
+
+    def __enter__(self):
+        import requests
+
+        self.log = open(self.log_path, "w")
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                odoo_bin(),
+                "-c",
+                str(CONF),
+                "-d",
+                self.db,
+                f"--db-filter=^{self.db}$",
+                "--http-interface=127.0.0.1",
+                f"--http-port={self.port}",
+                "--workers=0",
+                "--max-cron-threads=0",
+                "--log-level=info",
+            ],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+        )
+        self.reader = open(self.log_path)
+        deadline = time.time() + 180
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                sys.exit(f"the Odoo server stopped: see {self.log_path}")
+            with contextlib.suppress(requests.RequestException):
+                if requests.get(self.url + "/web/login", timeout=30).ok:
+                    return self
+            time.sleep(1)
+        sys.exit(f"the Odoo server did not answer: see {self.log_path}")
+
+    def __exit__(self, *exc):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.reader.close()
+        self.log.close()
+
+    def session(self, user=None):
+        import requests
+
+        session = requests.Session()
+        if user:
+            page = session.get(self.url + "/web/login", timeout=60)
+            response = session.post(
+                self.url + "/web/login",
+                data={**user, "csrf_token": csrf_token(page.text), "redirect": "/my"},
+                timeout=60,
+            )
+            if "/web/login" in response.url:
+                sys.exit(f"cannot log in as {user['login']}")
+        return session
+
+    def _access_line(self, marker):
+        """(queries, SQL ms) of the request whose URL holds ``marker``."""
+        deadline = time.time() + 10
+        while marker not in self.access and time.time() < deadline:
+            line = self.reader.readline()
+            if not line:
+                time.sleep(0.01)
+                continue
+            match = ACCESS_LOG_RE.search(line)
+            if match and "bench=" in match["path"]:
+                key = match["path"].rsplit("bench=", 1)[1].split("&")[0]
+                queries = match["queries"]
+                self.access[key] = (
+                    int(queries) if queries != "-" else None,
+                    float(match["sql"]) * 1000 if match["sql"] != "-" else None,
+                )
+        return self.access.get(marker, (None, None))
+
+    def measure(self, session, path, data=None, check=None):
+        """Median ms (client), queries and SQL ms of ``MEASURED_REQUESTS``
+        requests after ``WARM_REQUESTS`` warm-up ones."""
+        samples = []
+        for index in range(WARM_REQUESTS + MEASURED_REQUESTS):
+            self.counter += 1
+            marker = str(self.counter)
+            separator = "&" if "?" in path else "?"
+            url = f"{self.url}{path}{separator}bench={marker}"
+            started = time.perf_counter()
+            if data is None:
+                response = session.get(url, timeout=120, allow_redirects=False)
+            else:
+                response = session.post(url, data=data, timeout=120)
+            elapsed = (time.perf_counter() - started) * 1000
+            if response.status_code != 200:
+                sys.exit(f"{path}: HTTP {response.status_code}")
+            if check and not check(response.text):
+                sys.exit(f"{path}: unexpected page (see {self.log_path})")
+            if index >= WARM_REQUESTS:
+                samples.append((elapsed, *self._access_line(marker), response.text))
+        queries = [s[1] for s in samples if s[1] is not None]
+        sql = [s[2] for s in samples if s[2] is not None]
+        return {
+            "ms": statistics.median(s[0] for s in samples),
+            "queries": statistics.median(queries) if queries else None,
+            "queries_range": (min(queries), max(queries)) if queries else None,
+            "sql_ms": statistics.median(sql) if sql else None,
+            "rows": samples[-1][3].count("o_service_order_row"),
+        }
+
+
+def track_found(html):
+    """Whether the tracking page shows an order."""
+    return "o_service_track_number" in html
+
+
+def csrf_token(html):
+    match = re.search(r'name="csrf_token"\s+value="([^"]+)"', html)
+    if not match:
+        sys.exit("no CSRF token in the page")
+    return match[1]
+
+
+# ----------------------------------------------------------------------
+# Orchestration
+# ----------------------------------------------------------------------
+
+
+def machine():
+    cpu = platform.processor() or "?"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    ram = "?"
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        kb = int(Path("/proc/meminfo").read_text().split("\n")[0].split()[1])
+        ram = f"{kb / 1024 / 1024:.0f} GB"
+    return f"{len(os.sched_getaffinity(0))} CPUs (nproc), {cpu}, {ram} RAM"
+
+
+def ensure_oca_contract():
+    """OCA's contract 19.0 in this environment (not a project requirement)."""
+    with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+        version = importlib.metadata.version("odoo-addon-contract")
+        if version.startswith("19.0."):
+            return version
+    step(f"pip install --no-deps {OCA_CONTRACT} (into {sys.prefix} only)")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-deps",
+            OCA_CONTRACT,
+        ],
+        check=True,
+    )
+    importlib.invalidate_caches()
+    return importlib.metadata.version("odoo-addon-contract")
+
+
+def fmt(value, pattern="{:.1f}"):
+    return "–" if value is None else pattern.format(value)
+
+
+def queries_cell(result):
+    low, high = result["queries_range"] or (None, None)
+    if low is None:
+        return "–"
+    return f"{low:.0f}" if low == high else f"{low:.0f}–{high:.0f}"
+
+
+def ratio(a, b):
+    return f"{a / b:.2f}×" if a and b else "–"
+
+
+def measure_portal(db, sizes, results):
+    """The portal pages and the tracking look-up, into ``results``."""
+    small, medium, large, track_small, track_large = sizes
+    step(
+        f"portal customers with {small} and {medium} orders, "
+        f"{track_small:,} orders in all (batched ORM creates)"
+    )
+    data = run_worker(db, "portal_data", small=small, medium=medium, total=track_small)
+    with Server(db) as server:
+        step(f"server on {server.url}: tracking at {data['total']:,} orders")
+        public = server.session()
+        form = public.get(server.url + "/service/track", timeout=60)
+        track_post = {**data["track"], "csrf_token": csrf_token(form.text)}
+        results["track_small"] = server.measure(
+            public, "/service/track", track_post, track_found
+        )
+        results["track_small"]["total"] = data["total"]
+
+        step(f"a portal customer with {large:,} orders (batched ORM creates)")
+        large_data = run_worker(
+            db,
+            "portal_large",
+            large=large,
+            location_id=data["location_id"],
+            device_model_ids=data["device_model_ids"],
+        )
+        users = {**data["users"], "large": large_data["user"]}
+        order_ids = {**data["orders"], "large": large_data["order"]}
+        step(f"portal pages at {large_data['total']:,} orders in all")
+        sessions = {key: server.session(user) for key, user in users.items()}
+        results["home"] = server.measure(sessions["medium"], "/my")
+        for key in ("small", "medium", "large"):
+            results[f"list_{key}"] = server.measure(sessions[key], "/my/service-orders")
+            results[f"order_{key}"] = server.measure(
+                sessions[key], f"/my/service-orders/{order_ids[key]}"
+            )
+
+        step(f"{track_large:,} orders in all (SQL INSERT ... generate_series)")
+        sql_data = run_worker(
+            db, "sql_orders", total=track_large, prototype_id=data["prototype_id"]
+        )
+        step(f"tracking at {sql_data['total']:,} orders")
+        results["track_large"] = server.measure(
+            public, "/service/track", track_post, track_found
+        )
+        results["track_large"]["total"] = sql_data["total"]
+        results["sql_inserted"] = sql_data["inserted"]
+
+
+def measure_contracts(db, contracts, options, results):
+    """Contract invoicing, ours then OCA's, into ``results``."""
+    step(f"contract invoicing, ours: {contracts:,} contracts")
+    warmup = min(20, contracts)
+    results["ours"] = run_worker(
+        db, "contracts_ours", count=contracts, warmup=warmup, profile=options.profile
+    )
+    if options.no_oca:
+        return
+    version = ensure_oca_contract()
+    step(f"installing OCA contract {version} in {db} only")
+    run_odoo(db, ["-i", "contract"], "install_contract.log")
+    step(f"contract invoicing, OCA: {contracts:,} contracts")
+    results["oca"] = run_worker(
+        db, "contracts_oca", count=contracts, warmup=warmup, profile=options.profile
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument("--no-oca", action="store_true", help="skip OCA contract")
+    parser.add_argument(
+        "--contracts-only", action="store_true", help="only the contract invoicing"
+    )
+    parser.add_argument(
+        "--contracts", type=int, help="number of contracts (default 1,000)"
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="smaller data, to try the script"
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile the invoicing runs"
+    )
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument("--args", help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.worker:
+        return worker(options.worker, options.db, json.loads(options.args))
+    if not (BUILD / "odoo_src").exists():
+        sys.exit("Run tools/setup.sh (or make setup) first.")
+
+    *sizes, contracts = SIZES["quick" if options.quick else "full"]
+    contracts = options.contracts or contracts
+    LOGS.mkdir(parents=True, exist_ok=True)
+    db = f"bench_{os.getpid()}"
+    started = time.time()
+    load_before = os.getloadavg()
+    results = {}
+    try:
+        step(f"installing {', '.join(ADDONS)} in the new database {db}")
+        run_odoo(db, ["-i", ",".join(ADDONS)], "install.log")
+        if not options.contracts_only:
+            measure_portal(db, sizes, results)
+        measure_contracts(db, contracts, options, results)
+    finally:
+        if not options.keep_db:
+            psql_admin(f'DROP DATABASE IF EXISTS "{db}"')
+    results["minutes"] = (time.time() - started) / 60
+    print_table(results, sizes[:3], load_before, options.profile)
+    return 0
+
+
+def portal_lines(results, sizes):
+    small, medium, large = sizes
+    home = results["home"]
+    rows = [("`/my` (Odoo's portal home)", home, "")]
+    for key, count in (("small", small), ("medium", medium), ("large", large)):
+        result = results[f"list_{key}"]
+        rows.append(
+            (
+                f"`/my/service-orders`, {count:,} orders",
+                result,
+                f"{result['rows']} rows",
+            )
+        )
+    for key, count in (("small", small), ("medium", medium), ("large", large)):
+        rows.append((f"order page, customer of {count:,}", results[f"order_{key}"], ""))
+    for key in ("track_small", "track_large"):
+        result = results[key]
+        rows.append(
+            (f"`/service/track` POST, {result['total']:,} orders", result, "found")
+        )
+    lines = [
+        f"| {label} | {fmt(result['ms'])} | {queries_cell(result)} "
+        f"| {fmt(result['sql_ms'])} | {notes} |"
+        for label, result, notes in rows
+    ]
+    list_medium, list_large = results["list_medium"], results["list_large"]
+    lines += [
+        f"| ratio {large:,} ÷ {medium:,} orders (list) "
+        f"| {ratio(list_large['ms'], list_medium['ms'])} | | | goal ≤ 1.1× |",
+        f"| ratio full page ({medium:,}) ÷ bare `/my` "
+        f"| {ratio(list_medium['ms'], home['ms'])} | | | goal ≤ 1.4× |",
+        "| ratio tracking largest ÷ smallest "
+        f"| {ratio(results['track_large']['ms'], results['track_small']['ms'])} "
+        "| | | flat |",
+    ]
+    return lines
+
+
+def contract_lines(results):
+    def per_invoice(result, key, factor=1000):
+        return result[key] * factor / max(result["invoices"], 1)
+
+    ours = results["ours"]
+    lines = [
+        "| contract invoicing, ours: ms per posted invoice "
+        f"| {per_invoice(ours, 'seconds'):.1f} "
+        f"| {per_invoice(ours, 'queries', 1):.1f} per invoice "
+        f"| {per_invoice(ours, 'sql_seconds'):.1f} "
+        f"| {ours['invoices']:,} invoices of {ours['contracts_invoiced']:,} "
+        f"contracts in {ours['seconds']:.1f} s; "
+        f"{per_invoice(ours, 'cpu_seconds'):.1f} ms of CPU per invoice |"
+    ]
+    if "oca" in results:
+        oca = results["oca"]
+        wall = ratio(per_invoice(ours, "seconds"), per_invoice(oca, "seconds"))
+        cpu = ratio(per_invoice(ours, "cpu_seconds"), per_invoice(oca, "cpu_seconds"))
+        lines += [
+            f"| contract invoicing, OCA `contract` {oca['version']}: drafts "
+            f"by its cron, then posted | {per_invoice(oca, 'seconds'):.1f} "
+            f"| {per_invoice(oca, 'queries', 1):.1f} per invoice "
+            f"| {per_invoice(oca, 'sql_seconds'):.1f} "
+            f"| {oca['invoices']:,} invoices in {oca['seconds']:.1f} s "
+            f"(drafts {oca['create_seconds']:.1f} s); "
+            f"{per_invoice(oca, 'cpu_seconds'):.1f} ms of CPU per invoice |",
+            f"| ratio ours ÷ OCA per invoice | {wall} | | "
+            f"| goal ≤ 0.67×; CPU only: {cpu} |",
+        ]
+    return lines
+
+
+def print_table(results, sizes, load, profiled):
+    lines = [
+        f"Bench of {date.today()}: {machine()}; load average "
+        f"{load[0]:.2f} at the start; Odoo {odoo_version()}; "
+        f"{results['minutes']:.1f} min in all."
+    ]
+    if "home" in results:
+        lines.append(
+            f"Pages: median of {MEASURED_REQUESTS} warm requests as a logged-in "
+            "portal user (tracking: public), one server with --workers=0; ms "
+            "seen by the client; queries and SQL ms from Odoo's access log. "
+            "Orders: batched ORM creates, then "
+            f"{results['sql_inserted']:,} copies by SQL for the tracking at the "
+            "largest size."
+        )
+    lines.append(
+        "Contracts: monthly, in advance, one line each; ms of wall time per "
+        "invoice, commits included; queries and SQL ms counted in the process."
+        + (" Profiled: times inflated." if profiled else "")
+    )
+    lines += [
+        "",
+        "| measure | ms | queries | SQL ms | notes |",
+        "|---|---:|---:|---:|---|",
+    ]
+    if "home" in results:
+        lines += portal_lines(results, sizes)
+    lines += contract_lines(results)
+    print()
+    print("\n".join(lines))
+
+
+def odoo_version():
+    with contextlib.suppress(Exception):
+        import odoo.release
+
+        return odoo.release.version
+    return "?"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
