@@ -147,6 +147,10 @@ class ServiceOrder(models.Model):
         in_draft_shipment.write({"shipment_id": False})
         return res
 
+    def _requires_handover_signature(self):
+        # an order shipped back to the customer is not picked up at a counter
+        return super()._requires_handover_signature() and not self.carrier_id
+
     def action_view_shipment(self):
         self.ensure_one()
         self._check_action_rights(operation="read")

@@ -454,7 +454,9 @@ class TestShippingPortal(HttpCase, ServiceShippingCommon):
             "device_model_id": str(self.model_phone.id),
             "serial_number": "FORM-1",
             "problem_description": "Broken screen",
-            "request_type": "repair",
+            "request_type_id": str(
+                self.env.ref("service_portal.service_request_type_repair").id
+            ),
             "location_id": str(self.location.id),
         }
         data.update(values)

@@ -349,3 +349,10 @@ class TestServiceShipment(ServiceShippingCommon):
         shipment = self._create_shipment(self.order_1)
         uri = shipment._get_label_qr_data_uri()
         self.assertTrue(uri.startswith("data:image/png;base64,"))
+
+    def test_shipped_back_orders_need_no_pickup_signature(self):
+        self.location.require_handover_signature = True
+        shipped = self._create_shippable_order(serial_number="RS-SHIP")
+        carried_in = self._create_order(serial_number="RS-DESK")
+        self.assertFalse(shipped._requires_handover_signature())
+        self.assertTrue(carried_in._requires_handover_signature())
