@@ -41,7 +41,7 @@ clean-db:
 	dropdb --if-exists $(DB)
 
 # Portal pages, tracking and contract invoicing vs OCA's contract on a throw-away
-# database (about 10 minutes; not run by CI; see docs/PERFORMANCE.md).
+# database (3 to 5 minutes; not run by CI; see docs/PERFORMANCE.md).
 .PHONY: bench
 bench: setup
 	$(PY) tools/bench.py $(ARGS)
