@@ -7,6 +7,8 @@ from odoo.fields import Domain
 from odoo.sql_db import Cursor
 from odoo.tools import SQL
 
+from odoo.addons.service_portal.tools import get_positive_int_param
+
 # Defaults of the system parameters that tune the rate limit.
 DEFAULT_LIMIT_USER = 60
 DEFAULT_LIMIT_IP = 300
@@ -57,20 +59,14 @@ class ServiceArticleSuggestLog(models.Model):
     @api.model
     def _get_suggest_limits(self):
         """(searches per user, searches per client address, window)."""
-        get_param = self.env["ir.config_parameter"].sudo().get_param
-
-        def positive_int(key, default):
-            try:
-                value = int(get_param(key, default))
-            except (TypeError, ValueError):
-                return default
-            return value if value > 0 else default
-
+        env = self.env
         return (
-            positive_int(PARAM_LIMIT_USER, DEFAULT_LIMIT_USER),
-            positive_int(PARAM_LIMIT_IP, DEFAULT_LIMIT_IP),
+            get_positive_int_param(env, PARAM_LIMIT_USER, DEFAULT_LIMIT_USER),
+            get_positive_int_param(env, PARAM_LIMIT_IP, DEFAULT_LIMIT_IP),
             timedelta(
-                minutes=positive_int(PARAM_WINDOW_MINUTES, DEFAULT_WINDOW_MINUTES)
+                minutes=get_positive_int_param(
+                    env, PARAM_WINDOW_MINUTES, DEFAULT_WINDOW_MINUTES
+                )
             ),
         )
 

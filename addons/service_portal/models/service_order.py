@@ -14,6 +14,7 @@ from odoo.tools import SQL, consteq
 from odoo.tools.mimetypes import guess_mimetype
 from odoo.tools.sql import escape_psql
 
+from ..tools import get_positive_int_param
 from .service_state_mixin import SERVICE_USER_GROUP
 from .service_track_attempt import (
     MAX_TRACK_CANDIDATES,
@@ -1081,20 +1082,14 @@ class ServiceOrder(models.Model):
     def _get_portal_upload_limits(self):
         """Size of one file (bytes), files per request and files per order
         that customers may add (system parameters, sane defaults)."""
-        params = self.env["ir.config_parameter"].sudo()
-
-        def positive(key, default):
-            try:
-                value = int(params.get_param(key, default))
-            except (TypeError, ValueError):
-                return default
-            return value if value > 0 else default
-
+        env = self.env
         return {
-            "max_size": positive(UPLOAD_MAX_SIZE_PARAM, UPLOAD_MAX_SIZE_DEFAULT),
+            "max_size": get_positive_int_param(
+                env, UPLOAD_MAX_SIZE_PARAM, UPLOAD_MAX_SIZE_DEFAULT
+            ),
             "max_files_request": UPLOAD_MAX_FILES_PER_REQUEST,
-            "max_files_order": positive(
-                UPLOAD_MAX_FILES_PARAM, UPLOAD_MAX_FILES_DEFAULT
+            "max_files_order": get_positive_int_param(
+                env, UPLOAD_MAX_FILES_PARAM, UPLOAD_MAX_FILES_DEFAULT
             ),
         }
 

@@ -9,6 +9,8 @@ from odoo.fields import Domain
 from odoo.sql_db import Cursor
 from odoo.tools import SQL
 
+from ..tools import get_positive_int_param
+
 # Defaults of the system parameters that tune the public tracking page.
 DEFAULT_LIMIT_IP = 10
 DEFAULT_LIMIT_ORDER = 5
@@ -147,20 +149,14 @@ class ServiceTrackAttempt(models.Model):
     @api.model
     def _get_track_limits(self):
         """(limit per client address, limit per order number, window)."""
-        get_param = self.env["ir.config_parameter"].sudo().get_param
-
-        def positive_int(key, default):
-            try:
-                value = int(get_param(key, default))
-            except (TypeError, ValueError):
-                return default
-            return value if value > 0 else default
-
+        env = self.env
         return (
-            positive_int(PARAM_LIMIT_IP, DEFAULT_LIMIT_IP),
-            positive_int(PARAM_LIMIT_ORDER, DEFAULT_LIMIT_ORDER),
+            get_positive_int_param(env, PARAM_LIMIT_IP, DEFAULT_LIMIT_IP),
+            get_positive_int_param(env, PARAM_LIMIT_ORDER, DEFAULT_LIMIT_ORDER),
             timedelta(
-                minutes=positive_int(PARAM_WINDOW_MINUTES, DEFAULT_WINDOW_MINUTES)
+                minutes=get_positive_int_param(
+                    env, PARAM_WINDOW_MINUTES, DEFAULT_WINDOW_MINUTES
+                )
             ),
         )
 
