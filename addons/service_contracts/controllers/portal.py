@@ -1,8 +1,4 @@
-import base64
-import binascii
 from urllib.parse import urlencode
-
-from werkzeug.exceptions import NotFound
 
 from odoo import http
 from odoo.exceptions import AccessError, LockError, UserError
@@ -13,8 +9,6 @@ from odoo.tools import consteq
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.addons.service_portal.controllers.portal import ServicePortal, _to_page
 
-# A drawn signature is a small PNG; anything bigger is not one.
-ESTIMATE_SIGNATURE_MAX_SIZE = 1024 * 1024
 ESTIMATE_REASON_MAX_LENGTH = 2000
 
 
@@ -264,25 +258,6 @@ class ServiceContractPortal(ServicePortal):
     # Service order pages: the estimate the customer decides on
     # ------------------------------------------------------------
 
-    def _service_estimate_can_decide(self, order_sudo, access_token=None):
-        """Only the order's customer decides: a logged-in contact of its
-        commercial partner, or whoever holds the order's access token (the
-        link of the estimate e-mail). Staff who open the page may not."""
-        if (
-            isinstance(access_token, str)
-            and access_token
-            and order_sudo.access_token
-            and consteq(order_sudo.access_token, access_token)
-        ):
-            return True
-        user = request.env.user
-        customer = order_sudo.commercial_partner_id
-        return bool(
-            not user._is_public()
-            and customer
-            and customer == user.partner_id.commercial_partner_id
-        )
-
     def _service_order_estimate_values(self, order_sudo, access_token=None):
         if order_sudo.estimate_state == "none":
             return {"estimate_state": "none"}
@@ -300,26 +275,11 @@ class ServiceContractPortal(ServicePortal):
                 lambda line: not line.is_after_estimate
             ),
             "estimate_can_decide": order_sudo.estimate_state == "sent"
-            and self._service_estimate_can_decide(order_sudo, access_token),
+            and self._service_order_customer_may_decide(order_sudo, access_token),
             "estimate_approve_url": f"{url}/estimate/approve{suffix}",
             "estimate_reject_url": f"{url}/estimate/reject",
             "estimate_access_token": access_token or "",
         }
-
-    def _service_estimate_order(self, order_id, access_token):
-        """The order whose estimate the requester may decide, or None."""
-        access_token = access_token or request.httprequest.args.get("access_token")
-        if not isinstance(access_token, str):
-            access_token = None
-        try:
-            order_sudo = self._service_document_check_access(
-                "service.order", order_id, access_token
-            )
-        except (AccessError, NotFound):
-            return None, access_token
-        if not self._service_estimate_can_decide(order_sudo, access_token):
-            return None, access_token
-        return order_sudo, access_token
 
     def _service_estimate_lock(self, order_sudo):
         """Lock the order for the decision; the error to answer, if any.
@@ -340,12 +300,6 @@ class ServiceContractPortal(ServicePortal):
             )
         return None
 
-    def _service_estimate_author(self, order_sudo):
-        user = request.env.user
-        if user._is_public():
-            return order_sudo.partner_id, None
-        return user.partner_id, user
-
     def _service_estimate_done(self, order_sudo, access_token):
         # no #anchor: the browser would only scroll, not show the decision
         url = self._service_order_url(order_sudo, access_token)
@@ -362,26 +316,22 @@ class ServiceContractPortal(ServicePortal):
     ):
         """The customer approves the estimate with their name and drawn
         signature, as Odoo's ``/my/orders/<id>/accept``."""
-        order_sudo, access_token = self._service_estimate_order(order_id, access_token)
+        order_sudo, access_token = self._service_order_for_customer_decision(
+            order_id, access_token
+        )
         if not order_sudo:
             return {"error": request.env._("Invalid service order.")}
         name = name.strip() if isinstance(name, str) else ""
         if not name:
             return {"error": request.env._("Your name is missing.")}
-        if not signature or not isinstance(signature, str):
-            return {"error": request.env._("Signature is missing.")}
         try:
-            data = base64.b64decode(signature, validate=True)
-        except (binascii.Error, ValueError):
-            return {"error": request.env._("Invalid signature data.")}
-        if len(data) > ESTIMATE_SIGNATURE_MAX_SIZE or not data.startswith(
-            b"\x89PNG\r\n\x1a\n"
-        ):
-            return {"error": request.env._("Invalid signature data.")}
+            order_sudo._decode_portal_signature(signature)
+        except UserError as error:
+            return {"error": str(error)}
         error = self._service_estimate_lock(order_sudo)
         if error:
             return {"error": error}
-        author, user = self._service_estimate_author(order_sudo)
+        author, user = self._service_order_decision_author(order_sudo)
         order_sudo._approve_estimate(name[:200], signature, author, user=user)
         return self._service_estimate_done(order_sudo, access_token)
 
@@ -395,7 +345,9 @@ class ServiceContractPortal(ServicePortal):
         self, order_id, access_token=None, reason=None
     ):
         """The customer rejects the estimate, saying why."""
-        order_sudo, access_token = self._service_estimate_order(order_id, access_token)
+        order_sudo, access_token = self._service_order_for_customer_decision(
+            order_id, access_token
+        )
         if not order_sudo:
             return {"error": request.env._("Invalid service order.")}
         reason = reason.strip() if isinstance(reason, str) else ""
@@ -404,7 +356,7 @@ class ServiceContractPortal(ServicePortal):
         error = self._service_estimate_lock(order_sudo)
         if error:
             return {"error": error}
-        author, user = self._service_estimate_author(order_sudo)
+        author, user = self._service_order_decision_author(order_sudo)
         order_sudo._reject_estimate(
             reason[:ESTIMATE_REASON_MAX_LENGTH], author, user=user
         )

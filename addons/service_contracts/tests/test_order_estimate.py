@@ -1,3 +1,4 @@
+import base64
 from unittest.mock import patch
 
 from odoo import Command
@@ -271,6 +272,10 @@ class TestOrderEstimatePortal(EstimateCommon, HttpCase):
         self.assertIn("error", self._approve(order, name=""))
         self.assertIn("error", self._approve(order, signature="not base64!"))
         self.assertIn("error", self._approve(order, signature="aGVsbG8="))
+        # a PNG larger than a drawn signature can be (the hand-over's rule too)
+        png = base64.b64decode(SIGNATURE)
+        huge = base64.b64encode(png[:16] + b"\0" * (1024 * 1024)).decode()
+        self.assertIn("too large", self._approve(order, signature=huge)["error"])
         # another customer, with or without a wrong token
         self._login(self.portal_other)
         self.assertIn("error", self._approve(order))

@@ -12,6 +12,7 @@ from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.fields import Domain
 from odoo.http import request
+from odoo.tools import consteq
 from odoo.tools.sql import escape_psql
 
 from odoo.addons.mail.controllers.attachment import AttachmentController
@@ -307,7 +308,8 @@ class ServicePortal(CustomerPortal):
             "status_label": order_sudo._get_customer_status_label(),
             "upload_max_size_mb": self._service_upload_max_size() / (1024 * 1024),
             "can_edit": order_sudo._portal_can_edit(request.env.user),
-            "can_sign_handover": order_sudo._portal_can_sign_handover(),
+            "can_sign_handover": order_sudo._portal_can_sign_handover()
+            and self._service_order_customer_may_decide(order_sudo, access_token),
             "message": kwargs.get("message") or "",
             "upload_error": kwargs.get("upload_error") or "",
         }
@@ -344,6 +346,51 @@ class ServicePortal(CustomerPortal):
             request.render("service_portal.portal_service_order_page", values)
         )
 
+    def _service_order_customer_may_decide(self, order_sudo, access_token=None):
+        """Only the order's customer decides on it (signs for pickup, approves
+        an estimate): a logged-in contact of its commercial partner, or
+        whoever holds the order's access token (the link of its e-mails).
+        Staff who open the portal page may read it, not sign in the
+        customer's name."""
+        if (
+            isinstance(access_token, str)
+            and access_token
+            and order_sudo.access_token
+            and consteq(order_sudo.access_token, access_token)
+        ):
+            return True
+        user = request.env.user
+        customer = order_sudo.commercial_partner_id
+        return bool(
+            not user._is_public()
+            and customer
+            and customer == user.partner_id.commercial_partner_id
+        )
+
+    def _service_order_for_customer_decision(self, order_id, access_token=None):
+        """``(order_sudo, access_token)`` of the order the requester may decide
+        on, or ``(None, access_token)``; JSON routes answer an error then."""
+        access_token = access_token or request.httprequest.args.get("access_token")
+        if not isinstance(access_token, str):
+            access_token = None
+        try:
+            order_sudo = self._service_document_check_access(
+                "service.order", order_id, access_token
+            )
+        except (AccessError, NotFound):
+            return None, access_token
+        if not self._service_order_customer_may_decide(order_sudo, access_token):
+            return None, access_token
+        return order_sudo, access_token
+
+    def _service_order_decision_author(self, order_sudo):
+        """``(partner, user)`` who decides: the logged-in user, or the order's
+        customer when a token holder decides logged out."""
+        user = request.env.user
+        if user._is_public():
+            return order_sudo.partner_id, None
+        return user.partner_id, user
+
     @http.route(
         "/my/service-orders/<int:order_id>/handover",
         type="jsonrpc",
@@ -356,17 +403,12 @@ class ServicePortal(CustomerPortal):
         """The customer signs for pickup (as sale's ``/accept``): only the
         order's customer or the holder of its token, only while the order is
         ready, once."""
-        access_token = access_token or request.httprequest.args.get("access_token")
-        try:
-            order_sudo = self._service_document_check_access(
-                "service.order", order_id, access_token
-            )
-        except (AccessError, NotFound):
+        order_sudo, access_token = self._service_order_for_customer_decision(
+            order_id, access_token
+        )
+        if not order_sudo:
             return {"error": request.env._("Invalid order.")}
-        if request.env.user._is_public():
-            author = order_sudo.partner_id
-        else:
-            author = request.env.user.partner_id
+        author, _user = self._service_order_decision_author(order_sudo)
         try:
             order_sudo._record_handover(name, signature, author)
         except UserError as error:  # LockError included: signed in parallel

@@ -129,6 +129,8 @@ UPLOAD_MAX_SIZE_DEFAULT = 10 * 1024 * 1024
 UPLOAD_MAX_FILES_PARAM = "service_portal.portal_upload_max_files"
 UPLOAD_MAX_FILES_DEFAULT = 50
 UPLOAD_MAX_FILES_PER_REQUEST = 10
+# A drawn signature is a small PNG; anything bigger is not one.
+SIGNATURE_MAX_SIZE = 1024 * 1024
 
 
 class ServiceOrder(models.Model):
@@ -790,6 +792,24 @@ class ServiceOrder(models.Model):
             },
         }
 
+    @api.model
+    def _decode_portal_signature(self, signature):
+        """The PNG bytes of a drawn signature as the signature widgets send it
+        (base64), or a ``UserError``: missing, not base64, not a PNG, or larger
+        than a drawn signature can be (hand-over here, estimates in
+        service_contracts)."""
+        raw = b""
+        if isinstance(signature, str) and signature:
+            try:
+                raw = base64.b64decode(signature, validate=True)
+            except (binascii.Error, ValueError):
+                raw = b""
+        if not raw or guess_mimetype(raw) != "image/png":
+            raise UserError(self.env._("The signature is missing or invalid."))
+        if len(raw) > SIGNATURE_MAX_SIZE:
+            raise UserError(self.env._("The signature is too large."))
+        return raw
+
     def _record_handover(self, name, signature, author=None):
         """Record who signed for pickup, when, and the signature (a base64
         PNG, as the signature widgets send it); post it on the chatter. Only
@@ -800,18 +820,7 @@ class ServiceOrder(models.Model):
         name = (name or "").strip()[:200]
         if not name:
             raise UserError(self.env._("Type the name of the person who signs."))
-        raw = b""
-        if isinstance(signature, str) and signature:
-            try:
-                raw = base64.b64decode(signature, validate=True)
-            except (binascii.Error, ValueError):
-                raw = b""
-        if not raw:
-            raise UserError(self.env._("The signature is missing or invalid."))
-        if len(raw) > self._get_portal_upload_limits()["max_size"]:
-            raise UserError(self.env._("The signature is too large."))
-        if guess_mimetype(raw) != "image/png":
-            raise UserError(self.env._("The signature is missing or invalid."))
+        raw = self._decode_portal_signature(signature)
         self.lock_for_update()
         self.invalidate_recordset(["state", "date_handover"])
         if self.state != "ready":

@@ -144,6 +144,25 @@ class TestHandoverHttp(HandoverMixin, ServicePortalHttpCommon):
         page = self.url_open(f"/my/service-orders/{order.id}")
         self.assertNotIn("modal_service_order_handover", page.text)
 
+    def test_staff_cannot_sign_in_the_customers_name(self):
+        """The route's twin for estimates refuses staff: so does this one."""
+        order = self._ready_order()
+        self.authenticate(self.user_service.login, self.user_service.login)
+        page = self.url_open(f"/my/service-orders/{order.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertNotIn("modal_service_order_handover", page.text)
+        self.assertIn("error", self._sign(order, name="Sam Agent"))
+        self.assertFalse(order.date_handover)
+
+    def test_signature_larger_than_a_drawing_is_refused(self):
+        order = self._ready_order()
+        self._login(self.portal_user)
+        png_header = base64.b64decode(PNG_1PX)[:16]
+        huge = base64.b64encode(png_header + b"\0" * (1024 * 1024)).decode()
+        result = self._sign(order, signature=huge)
+        self.assertIn("too large", result["error"])
+        self.assertFalse(order.date_handover)
+
     def test_token_holder_signs_logged_out(self):
         order = self._ready_order()
         token = order._portal_ensure_token()
