@@ -1,13 +1,15 @@
-import hashlib
 from contextlib import contextmanager
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.fields import Domain
-from odoo.sql_db import Cursor
-from odoo.tools import SQL
 
-from odoo.addons.service_portal.tools import get_positive_int_param
+from odoo.addons.service_portal.tools import (
+    advisory_lock_key,
+    get_positive_int_param,
+    read_committed_env,
+    take_advisory_locks,
+)
 
 # Defaults of the system parameters that tune the rate limit.
 DEFAULT_LIMIT_USER = 60
@@ -24,12 +26,6 @@ LOCK_SUGGEST_IP = 0x534B5332  # "SKS2"
 # Counting takes milliseconds: a longer wait means something is stuck, the
 # request fails with LockNotAvailable and Odoo retries it.
 LOCK_TIMEOUT = "10s"
-
-
-def _lock_key(value):
-    """A signed 32-bit key, the same in every worker (unlike ``hash()``)."""
-    digest = hashlib.blake2b(str(value).encode(), digest_size=4).digest()
-    return int.from_bytes(digest, "big", signed=True)
 
 
 class ServiceArticleSuggestLog(models.Model):
@@ -88,27 +84,15 @@ class ServiceArticleSuggestLog(models.Model):
         committed before the lock was granted. (In tests the cursor is a
         savepoint of the test's transaction and keeps its isolation level.)
         """
-        with self.env.registry.cursor() as cr:
-            if isinstance(cr, Cursor):
-                cr.execute(
-                    SQL(
-                        "SET TRANSACTION ISOLATION LEVEL READ COMMITTED;"
-                        " SET LOCAL lock_timeout = %s",
-                        LOCK_TIMEOUT,
-                    )
-                )
-            # always in this order (left to right), so that two never deadlock
-            cr.execute(
-                SQL(
-                    "SELECT pg_advisory_xact_lock(%s, %s),"
-                    " pg_advisory_xact_lock(%s, %s)",
-                    LOCK_SUGGEST_USER,
-                    _lock_key(user.id),
-                    LOCK_SUGGEST_IP,
-                    _lock_key(self._normalize_ip(ip)),
-                )
+        with read_committed_env(self.env, LOCK_TIMEOUT) as env:
+            take_advisory_locks(
+                env.cr,
+                [
+                    (LOCK_SUGGEST_USER, advisory_lock_key(user.id)),
+                    (LOCK_SUGGEST_IP, advisory_lock_key(self._normalize_ip(ip))),
+                ],
             )
-            yield self.with_env(self.env(cr=cr, su=True))
+            yield self.with_env(env)
 
     @api.model
     def _check_and_log(self, user, ip):

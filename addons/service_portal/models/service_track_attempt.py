@@ -1,4 +1,3 @@
-import hashlib
 import ipaddress
 import unicodedata
 from contextlib import contextmanager
@@ -6,10 +5,13 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.fields import Domain
-from odoo.sql_db import Cursor
-from odoo.tools import SQL
 
-from ..tools import get_positive_int_param
+from ..tools import (
+    advisory_lock_key,
+    get_positive_int_param,
+    read_committed_env,
+    take_advisory_locks,
+)
 
 # Defaults of the system parameters that tune the public tracking page.
 DEFAULT_LIMIT_IP = 10
@@ -79,13 +81,6 @@ def partner_last_name(name):
     """Last word of a customer's name, normalised like the input."""
     words = clean_track_input(name or "").split()
     return words[-1].casefold() if words else ""
-
-
-def _lock_key(value):
-    """A stable signed 32-bit hash (the same in every worker, unlike
-    ``hash()``): the second key of an advisory lock."""
-    digest = hashlib.blake2b(value.encode(), digest_size=4).digest()
-    return int.from_bytes(digest, "big", signed=True)
 
 
 class ServiceTrackAttempt(models.Model):
@@ -177,18 +172,8 @@ class ServiceTrackAttempt(models.Model):
         not show the failures committed in between. This one is READ COMMITTED:
         each count sees everything committed before it.
         """
-        with self.env.registry.cursor() as cr:
-            if isinstance(cr, Cursor):
-                # A fresh transaction (in tests, a savepoint in the test's
-                # transaction, which cannot change its isolation level).
-                cr.execute(
-                    SQL(
-                        "SET TRANSACTION ISOLATION LEVEL READ COMMITTED;"
-                        " SET LOCAL lock_timeout = %s",
-                        LOCK_TIMEOUT,
-                    )
-                )
-            gate = self.with_env(self.env(cr=cr, su=True))
+        with read_committed_env(self.env, LOCK_TIMEOUT) as env:
+            gate = self.with_env(env)
             gate._lock_track_keys(ip, order_number)
             yield gate
 
@@ -198,19 +183,11 @@ class ServiceTrackAttempt(models.Model):
         the client address and the lock of the order number (if any), always
         in this order (a select list is evaluated from left to right) so that
         two look-ups never deadlock."""
-        keys = [(LOCK_CLIENT_ADDRESS, _lock_key(self._normalize_ip(ip)))]
+        keys = [(LOCK_CLIENT_ADDRESS, advisory_lock_key(self._normalize_ip(ip)))]
         number = self._normalize_order_number(order_number)
         if number:
-            keys.append((LOCK_ORDER_NUMBER, _lock_key(number)))
-        self.env.cr.execute(
-            SQL(
-                "SELECT %s",
-                SQL(", ").join(
-                    SQL("pg_advisory_xact_lock(%s, %s)", namespace, key)
-                    for namespace, key in keys
-                ),
-            )
-        )
+            keys.append((LOCK_ORDER_NUMBER, advisory_lock_key(number)))
+        take_advisory_locks(self.env.cr, keys)
 
     @api.model
     def _check_track_limits(self, ip, order_number):

@@ -20,8 +20,8 @@ from ..models.service_track_attempt import (
     LOCK_ORDER_NUMBER,
     TRACK_BLOCKED,
     TRACK_OPEN,
-    _lock_key,
 )
+from ..tools import advisory_lock_key as _lock_key
 from .common import ServicePortalCommon
 
 IP_A = "192.0.2.10"
