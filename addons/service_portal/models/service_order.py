@@ -12,7 +12,6 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL, consteq
 from odoo.tools.mimetypes import guess_mimetype
-from odoo.tools.sql import escape_psql
 
 from ..tools import get_positive_int_param
 from .service_state_mixin import SERVICE_USER_GROUP
@@ -631,26 +630,42 @@ class ServiceOrder(models.Model):
         number (back office, portal and API alike), or to none when the serial
         number no longer matches the device it pointed to."""
         Item = self.env["service.item"].sudo()
-        for order in self:
-            serial = (order.serial_number or "").strip()
-            item = order.service_item_id
-            if (
-                item
-                and item.serial_number == serial
-                and (item.commercial_partner_id == order.commercial_partner_id)
-            ):
-                continue
-            match = Item.browse()
-            if serial:
-                match = Item.search(
-                    [
-                        ("commercial_partner_id", "=", order.commercial_partner_id.id),
-                        ("serial_number", "=ilike", escape_psql(serial)),
-                        ("company_id", "in", [False, order.company_id.id]),
-                    ],
-                    limit=1,
-                )
-            if match != item:
+        todo = self.filtered(
+            lambda o: not (
+                o.service_item_id
+                and o.service_item_id.serial_number == (o.serial_number or "").strip()
+                and o.service_item_id.commercial_partner_id == o.commercial_partner_id
+            )
+        )
+        # one query for all the orders (batched creates, imports)
+        with_serial = todo.filtered(lambda o: (o.serial_number or "").strip())
+        items_by_key = {}
+        if with_serial:
+            items = Item.search(
+                [
+                    (
+                        "commercial_partner_id",
+                        "in",
+                        with_serial.commercial_partner_id.ids,
+                    ),
+                    ("serial_number", "!=", False),
+                ]
+            )
+            for item in items:  # in the model's order: the first one wins
+                key = (item.commercial_partner_id.id, item.serial_number.lower())
+                items_by_key.setdefault(key, []).append(item)
+        for order in todo:
+            serial = (order.serial_number or "").strip().lower()
+            candidates = items_by_key.get((order.commercial_partner_id.id, serial), [])
+            match = next(
+                (
+                    item
+                    for item in candidates
+                    if not item.company_id or item.company_id == order.company_id
+                ),
+                Item.browse(),
+            )
+            if match != order.service_item_id:
                 order.service_item_id = match
 
     def _get_missing_required_tasks(self):

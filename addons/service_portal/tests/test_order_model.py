@@ -87,6 +87,39 @@ class TestOrderModel(ServicePortalCommon):
         colleague.with_user(self.user_service).serial_number = "SN-UNKNOWN"
         self.assertFalse(colleague.service_item_id)
 
+    def test_serial_number_link_is_literal_and_batched(self):
+        other_item = self.env["service.item"].create(
+            {
+                "partner_id": self.customer.id,
+                "device_model_id": self.model_phone.id,
+                "serial_number": "SN-REG-43",
+            }
+        )
+        # wildcards typed in a serial number never match a device
+        for serial in ("SN-REG-%", "SN-REG-4_", "%"):
+            self.assertFalse(self._create_order(serial_number=serial).service_item_id)
+        # one create of many orders links each to its own device
+        orders = self.env["service.order"].create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "serial_number": serial,
+                    "problem_description": "Batch",
+                    "location_id": self.location.id,
+                }
+                for partner, serial in (
+                    (self.customer, "SN-REG-42"),
+                    (self.colleague, "sn-reg-43"),
+                    (self.other_customer, "SN-REG-43"),
+                    (self.customer, "SN-UNKNOWN"),
+                )
+            ]
+        )
+        self.assertEqual(orders.mapped("service_item_id"), self.item_phone | other_item)
+        self.assertEqual(orders[1].service_item_id, other_item)
+        self.assertFalse(orders[2].service_item_id)
+        self.assertFalse(orders[3].service_item_id)
+
     def test_serial_number_in_back_office_form(self):
         form = Form(self.env["service.order"].with_user(self.user_service))
         form.partner_id = self.customer
