@@ -9,7 +9,7 @@ PORT ?= 8069
 ADDONS := $(shell ls addons)
 ADDONS_LIST := $(shell echo $(ADDONS) | tr ' ' ',')
 
-.PHONY: setup run demo-db test lint clean-db pot
+.PHONY: setup run demo-db test lint clean-db pot po-check
 
 setup:
 	tools/setup.sh
@@ -36,6 +36,11 @@ lint: setup
 # Regenerate the translation templates (i18n/<addon>.pot) from a demo-less database.
 pot: setup
 	$(PY) tools/export_pot.py $(ADDONS)
+	$(PY) tools/po.py sync
+
+# Every .po has every msgid of its .pot, translated, not fuzzy, same placeholders/tags.
+po-check: setup
+	$(PY) tools/po.py check
 
 clean-db:
 	dropdb --if-exists $(DB)
