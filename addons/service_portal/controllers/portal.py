@@ -112,6 +112,61 @@ class ServicePortal(CustomerPortal):
         return Domain("partner_id", "child_of", partner.commercial_partner_id.id)
 
     # ------------------------------------------------------------
+    # Account page: the customer's language
+    # ------------------------------------------------------------
+
+    def _get_service_portal_langs(self):
+        """The languages a customer may pick on /my/account: those of the
+        website (installed and active), the only ones its pages can render.
+        E-mails and PDFs follow the same ``lang`` of the contact."""
+        return request.website.language_ids.sorted("name")
+
+    def _prepare_my_account_rendering_values(self, *args, **kwargs):
+        values = super()._prepare_my_account_rendering_values(*args, **kwargs)
+        langs = self._get_service_portal_langs()
+        values["service_portal_langs"] = langs
+        values["service_portal_lang"] = request.env.user.lang or request.lang.code
+        return values
+
+    def _validate_address_values(self, address_values, partner_sudo, *args, **kwargs):
+        """A language the website does not offer is refused like any invalid
+        field (the rest of the form is kept as typed)."""
+        invalid_fields, missing_fields, error_messages = (
+            super()._validate_address_values(address_values, partner_sudo, *args, **kwargs)
+        )
+        lang = kwargs.get("lang")
+        if lang and lang not in self._get_service_portal_langs().mapped("code"):
+            invalid_fields.add("lang")
+            error_messages.append(
+                request.env._("Choose one of the languages in the list.")
+            )
+        return invalid_fields, missing_fields, error_messages
+
+    def _create_or_update_address(self, partner_sudo, *args, **form_data):
+        """Save the language picked on /my/account (the user's own contact
+        only) and answer with the next page in that language."""
+        partner_sudo, feedback = super()._create_or_update_address(
+            partner_sudo, *args, **form_data
+        )
+        lang = form_data.get("lang")
+        user = request.env.user
+        if (
+            lang
+            and "redirectUrl" in feedback
+            and partner_sudo == user.partner_id
+            and lang in self._get_service_portal_langs().mapped("code")
+        ):
+            if user.lang != lang:
+                # a user may write their own language (SELF_WRITEABLE_FIELDS)
+                user.write({"lang": lang})
+                request.session.context = dict(request.session.context, lang=lang)
+            redirect = feedback["redirectUrl"]
+            if not redirect.startswith("/") or redirect.startswith("//"):
+                redirect = "/my"
+            feedback["redirectUrl"] = request.env["ir.http"]._url_lang(redirect, lang)
+        return partner_sudo, feedback
+
+    # ------------------------------------------------------------
     # List
     # ------------------------------------------------------------
 

@@ -20,3 +20,4 @@ from . import test_diagnosis
 from . import test_handover
 from . import test_timeline
 from . import test_portal_intake_files
+from . import test_portal_language
