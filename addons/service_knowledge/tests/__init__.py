@@ -5,3 +5,4 @@ from . import test_suggestions
 from . import test_deflection
 from . import test_portal_order
 from . import test_tour
+from . import test_help_language
