@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Run every test of the project's addons on a fresh, throw-away database.
 
-1. creates a database, installs all addons of ``addons/`` with Odoo's test
-   runner (at_install and post_install tests, HTTP tests and browser tours);
+1. creates a database with the seven languages the addons ship loaded,
+   installs all addons of ``addons/`` with Odoo's test runner (at_install
+   and post_install tests, HTTP tests and browser tours);
 2. upgrades the addons (``-u``) and uninstalls them on the same database;
 3. drops the database and prints a closing line ``N passed, N failed, N skipped``.
 
@@ -31,6 +32,9 @@ LOG_RE = re.compile(
     r"(?P<logger>\S+): (?P<msg>.*)$"
 )
 SKIP_RE = re.compile(r"^skipped (?P<test>\S+) : (?P<reason>.*)")
+# The languages the addons ship (tools/po.py LANGS): installed with their
+# translations, so that the tests render pages and e-mails in them.
+LANGUAGES = "pl_PL,es_ES,bg_BG,it_IT,sv_SE,fi_FI,de_DE"
 
 
 def project_addons():
@@ -166,6 +170,7 @@ def main():
             [
                 "-i",
                 ",".join(addons),
+                f"--load-language={LANGUAGES}",
                 "--test-enable",
                 f"--test-tags={tags}",
                 "--stop-after-init",

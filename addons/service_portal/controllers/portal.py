@@ -705,11 +705,13 @@ class ServicePortal(CustomerPortal):
             )
         )
 
-    def _service_order_text(self, post, key, errors, required=False, label=None):
+    def _service_order_text(self, post, key, errors, required_message=None):
+        """The stripped text of ``key``; a missing required text sets
+        ``required_message`` (a whole sentence, for translators) as its error."""
         value = post.get(key)
         value = value.strip() if isinstance(value, str) else ""
-        if required and not value:
-            errors[key] = request.env._("%s is required.", label)
+        if required_message and not value:
+            errors[key] = required_message
         max_length = FIELD_MAX_LENGTHS.get(key)
         if max_length and len(value) > max_length:
             errors[key] = request.env._("Use at most %s characters.", max_length)
@@ -761,8 +763,7 @@ class ServicePortal(CustomerPortal):
             post,
             "problem_description",
             errors,
-            required=True,
-            label=request.env._("The problem description"),
+            required_message=request.env._("Describe the problem."),
         )
         request_type = self._service_order_posted_request_type(post)
         if not request_type:

@@ -21,3 +21,5 @@ from . import test_handover
 from . import test_timeline
 from . import test_portal_intake_files
 from . import test_portal_language
+from . import test_mail_intake
+from . import test_portal_translated

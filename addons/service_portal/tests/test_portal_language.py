@@ -8,8 +8,9 @@ SERVICE_ADDONS = ["service_portal"]
 
 
 class ServiceLanguageMixin:
-    """Polish and Swedish installed and offered by the website, with the
-    addons' translations loaded (as ``--load-language`` does)."""
+    """Polish and Swedish installed and offered by the website (with English,
+    and only those), with the addons' translations loaded (as
+    ``--load-language`` does)."""
 
     @classmethod
     def _setup_service_languages(cls, codes=("pl_PL", "sv_SE"), addons=None):
@@ -20,7 +21,7 @@ class ServiceLanguageMixin:
             addons or SERVICE_ADDONS, list(codes), overwrite=True
         )
         cls.website = cls.env["website"].get_current_website()
-        cls.website.language_ids |= langs
+        cls.website.language_ids = langs | cls.env.ref("base.lang_en")
         return langs
 
 
