@@ -1,6 +1,6 @@
 {
     "name": "Service Portal",
-    "version": "19.0.1.2.0",
+    "version": "19.0.1.3.0",
     "category": "Services",
     "summary": "Service and repair desk: service orders, questions, locations "
     "and a customer portal",
@@ -19,6 +19,7 @@
         "data/ir_config_parameter_data.xml",
         "data/ir_cron_data.xml",
         "data/website_menu_data.xml",
+        "data/service_order_tag_data.xml",
         "views/service_location_views.xml",
         "views/service_device_model_views.xml",
         "views/service_item_views.xml",
@@ -31,6 +32,7 @@
         "wizard/service_order_handover_views.xml",
         "report/service_order_report_views.xml",
         "views/service_portal_menus.xml",
+        "views/service_order_tag_views.xml",
         "views/service_track_attempt_views.xml",
         "views/service_track_templates.xml",
         "views/service_portal_templates.xml",

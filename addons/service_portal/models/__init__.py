@@ -8,6 +8,7 @@ from . import service_task
 from . import service_code
 from . import service_troubleshooting
 from . import service_task_option
+from . import service_order_tag
 from . import service_order
 from . import service_order_answer
 from . import service_track_attempt

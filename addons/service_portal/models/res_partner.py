@@ -18,6 +18,12 @@ class ResPartner(models.Model):
         help="Service orders approved by a reseller are confirmed at once, "
         "without waiting for the service location's approval.",
     )
+    service_to_review = fields.Boolean(
+        string="To Review",
+        groups="service_portal.service_portal_group_user",
+        help="Created by the e-mail intake for an unknown sender: check the "
+        "name, the company and duplicates, then clear the flag.",
+    )
     service_order_ids = fields.One2many(
         "service.order", "partner_id", string="Service Orders"
     )

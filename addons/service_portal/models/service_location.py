@@ -1,3 +1,5 @@
+import ast
+
 from odoo import fields, models
 
 from .service_state_mixin import SERVICE_USER_GROUP
@@ -6,6 +8,7 @@ from .service_state_mixin import SERVICE_USER_GROUP
 class ServiceLocation(models.Model):
     _name = "service.location"
     _description = "Service Location"
+    _inherit = ["mail.alias.mixin"]
     _order = "sequence, name"
     _check_company_auto = True
 
@@ -69,6 +72,11 @@ class ServiceLocation(models.Model):
         "pickup, in the back office or on the portal.",
     )
 
+    alias_id = fields.Many2one(
+        help="Mails to this address open a draft service order of the location "
+        "for the sender."
+    )
+
     _tat_days_positive = models.Constraint(
         "CHECK(tat_days >= 0)",
         "The turnaround time cannot be negative.",
@@ -77,3 +85,13 @@ class ServiceLocation(models.Model):
         "CHECK(response_time_hours >= 0)",
         "The response time cannot be negative.",
     )
+
+    def _alias_get_creation_values(self):
+        """Mails to the alias of a location open service orders of it."""
+        values = super()._alias_get_creation_values()
+        values["alias_model_id"] = self.env["ir.model"]._get_id("service.order")
+        if self.id:
+            defaults = ast.literal_eval(self.alias_defaults or "{}")
+            defaults["location_id"] = self.id
+            values["alias_defaults"] = repr(defaults)
+        return values

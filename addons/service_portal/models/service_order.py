@@ -1,16 +1,26 @@
 import base64
 import binascii
+import logging
 import re
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 from typing import NamedTuple
 
+from lxml import etree, html
+from markupsafe import Markup
 from pytz import timezone, utc
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import SQL, consteq
+from odoo.tools import (
+    SQL,
+    consteq,
+    email_normalize,
+    html2plaintext,
+    html_sanitize,
+    parse_contact_from_email,
+)
 from odoo.tools.mimetypes import guess_mimetype
 
 from ..tools import get_positive_int_param
@@ -21,6 +31,8 @@ from .service_track_attempt import (
     track_last_name,
     track_order_number,
 )
+
+_logger = logging.getLogger(__name__)
 
 ORDER_STATES = [
     ("draft", "Draft"),
@@ -130,6 +142,15 @@ UPLOAD_MAX_FILES_DEFAULT = 50
 UPLOAD_MAX_FILES_PER_REQUEST = 10
 # A drawn signature is a small PNG; anything bigger is not one.
 SIGNATURE_MAX_SIZE = 1024 * 1024
+
+# E-mail intake (the alias of a location): characters of a mail body kept in
+# the chatter, of the problem description taken from a mail, of the name of a
+# contact created for an unknown sender.
+MAIL_BODY_MAX_CHARS = 500_000
+MAIL_PROBLEM_MAX_CHARS = 10_000
+MAIL_PARTNER_NAME_MAX_CHARS = 128
+# Precedence header values of mails sent by machines (RFC 3834, section 2).
+MAIL_AUTO_PRECEDENCES = ("auto_reply", "bulk", "junk")
 
 
 class ServiceOrder(models.Model):
@@ -380,6 +401,9 @@ class ServiceOrder(models.Model):
         string="Internal Notes", groups="service_portal.service_portal_group_user"
     )
     cancel_reason = fields.Char(copy=False, tracking=True)
+    tag_ids = fields.Many2many(
+        "service.order.tag", string="Tags", groups=SERVICE_USER_GROUP
+    )
     color = fields.Integer(groups="service_portal.service_portal_group_user")
 
     _name_company_uniq = models.UniqueIndex(
@@ -1453,3 +1477,231 @@ class ServiceOrder(models.Model):
             "agent": order.user_id.name or "",
             "location": order.location_id.name or "",
         }
+
+    # ------------------------------------------------------------
+    # Mail gateway (e-mail intake through the alias of a location)
+    # ------------------------------------------------------------
+
+    @api.model
+    def _routing_check_route(self, message, message_dict, route, raise_exception=True):
+        """Refuse to open an order for a mail sent by a machine (auto-reply,
+        bulk mail), for a sender without a valid address or for one of our own
+        addresses (aliases, catchall, bounce): a log line, no order, no bounce.
+        Replies to an order's thread are routed as usual."""
+        model, thread_id = route[0], route[1]
+        if model == self._name and not thread_id:
+            refusal = self._mail_get_intake_refusal(message, message_dict)
+            if refusal:
+                _logger.info(
+                    "Ignored mail from %s to %s with Message-Id %s: %s, no "
+                    "service order opened",
+                    message_dict.get("email_from"),
+                    message_dict.get("to"),
+                    message_dict.get("message_id"),
+                    refusal,
+                )
+                return ()
+        return super()._routing_check_route(
+            message, message_dict, route, raise_exception=raise_exception
+        )
+
+    @api.model
+    def _detect_loop_sender_domain(self, email_from_normalized):
+        # Odoo's loop detection counts the recent orders of the sender opened
+        # by mail (service orders have no e-mail field of their own)
+        domain = Domain("partner_id.email_normalized", "=", email_from_normalized)
+        tag = self.env.ref("service_portal.service_order_tag_email", False)
+        if tag:
+            domain &= Domain("tag_ids", "in", tag.ids)
+        return domain
+
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """Open a draft order for the sender of a mail to the alias of a
+        location: the customer is the contact with the sender's address (a new
+        contact to review when there is none), the subject and the text of the
+        body are the problem description, the files are kept within the limits
+        of portal uploads and the location's agent gets an activity."""
+        values = dict(custom_values or {})
+        location = (
+            self.env["service.location"].browse(values.get("location_id")).exists()
+        )
+        company = location.company_id or self.env.company
+        partner = self._mail_find_or_create_customer(
+            msg_dict.get("email_from"), company
+        )
+        tag = self.env.ref("service_portal.service_order_tag_email", False)
+        values.update(
+            {
+                "partner_id": partner.id,
+                "location_id": location.id,
+                "company_id": company.id,
+                "problem_description": self._mail_get_problem_description(msg_dict),
+            }
+        )
+        if tag:
+            values["tag_ids"] = [fields.Command.link(tag.id)]
+        values.pop("name", None)
+        order = self.with_company(company).create(values)
+        # the mail is posted next by the gateway: its author is the customer
+        msg_dict["author_id"] = partner.id
+        order._mail_apply_intake_limits(msg_dict)
+        agent = location.user_id
+        if agent.active and not agent.share:
+            order.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=agent.id,
+                summary=self.env._("Review the request received by e-mail"),
+            )
+        _logger.info(
+            "Service order %s opened by mail from %s (Message-Id %s)",
+            order.name,
+            msg_dict.get("email_from"),
+            msg_dict.get("message_id"),
+        )
+        return order
+
+    def message_update(self, msg_dict, update_vals=None):
+        # replies: the same limits for their body and files
+        for order in self:
+            order._mail_apply_intake_limits(msg_dict)
+        return super().message_update(msg_dict, update_vals=update_vals)
+
+    @api.model
+    def _mail_get_intake_refusal(self, message, message_dict):
+        """Why a mail opens no order, or ``None``."""
+        auto_submitted = str(message.get("Auto-Submitted") or "").strip().lower()
+        if auto_submitted and auto_submitted != "no":
+            return "auto-submitted mail"
+        if message.get("X-Autoreply") or message.get("X-Autorespond"):
+            return "auto-reply"
+        precedence = str(message.get("Precedence") or "").strip().lower()
+        if precedence in MAIL_AUTO_PRECEDENCES:
+            return f"precedence {precedence}"
+        email = email_normalize(message_dict.get("email_from") or "")
+        if not email:
+            return "no valid sender address"
+        if self.env["mail.alias.domain"].sudo()._find_aliases([email]):
+            return "sent by one of our own addresses"
+        return None
+
+    @api.model
+    def _mail_find_or_create_customer(self, email_from, company):
+        """The contact with the sender's address (case-insensitive, a contact
+        of ``company`` or of no company), else a new contact flagged for
+        review. No portal account is created."""
+        name, email = parse_contact_from_email(email_from)
+        name = (name or email)[:MAIL_PARTNER_NAME_MAX_CHARS]
+        return self._partner_find_from_emails_single(
+            [email_from],
+            filter_found=lambda p: not p.company_id or p.company_id == company,
+            additional_values={email: {"name": name, "service_to_review": True}},
+        )[:1]
+
+    @api.model
+    def _mail_get_problem_description(self, msg_dict):
+        """Subject and text of the mail body, without markup, scripts, quoted
+        replies and signatures (as far as Odoo's quote detection finds them)."""
+        subject = (msg_dict.get("subject") or "").strip()
+        text = self._mail_body_to_text(msg_dict.get("body") or "")
+        description = "\n\n".join(part for part in (subject, text) if part)
+        if len(description) > MAIL_PROBLEM_MAX_CHARS:
+            description = description[:MAIL_PROBLEM_MAX_CHARS].rstrip() + "\n[…]"
+        return description
+
+    @api.model
+    def _mail_body_to_text(self, body):
+        if not body.strip():
+            return ""
+        # sanitizing drops scripts and styles and marks quotes and signatures
+        clean = html_sanitize(body[:MAIL_BODY_MAX_CHARS])
+        if not clean:
+            return ""
+        try:
+            root = html.fragment_fromstring(clean, create_parent="div")
+        except (etree.ParserError, ValueError):
+            return html2plaintext(clean).strip()
+        for node in root.xpath(
+            "//*[@data-o-mail-quote][not(ancestor::*[@data-o-mail-quote])]"
+        ):
+            node.drop_tree()
+        return html2plaintext(
+            etree.tostring(root, encoding="unicode", method="html"),
+            include_references=False,
+        ).strip()
+
+    def _mail_apply_intake_limits(self, msg_dict):
+        """Cut the body of an incoming mail and keep only the files that fit
+        in the limits of portal uploads (size of a file, files per request,
+        files per order); say so in the posted message and in the log."""
+        self.ensure_one()
+        notes = []
+        body = msg_dict.get("body") or ""
+        if len(body) > MAIL_BODY_MAX_CHARS:
+            msg_dict["body"] = html_sanitize(body[:MAIL_BODY_MAX_CHARS])
+            notes.append(
+                self.env._(
+                    "The message was cut: it was longer than %(count)s characters.",
+                    count=MAIL_BODY_MAX_CHARS,
+                )
+            )
+            _logger.warning(
+                "Mail with Message-Id %s to service order %s: body of %s "
+                "characters cut to %s",
+                msg_dict.get("message_id"),
+                self.name,
+                len(body),
+                MAIL_BODY_MAX_CHARS,
+            )
+        attachments = msg_dict.get("attachments") or []
+        if attachments:
+            kept = self._mail_filter_attachments(attachments)
+            if len(kept) < len(attachments):
+                limits = self._get_portal_upload_limits()
+                notes.append(
+                    self.env._(
+                        "%(dropped)s of the %(count)s attached files were not "
+                        "kept: at most %(files)s files of %(size)s MB per "
+                        "e-mail and %(order_files)s files per order.",
+                        dropped=len(attachments) - len(kept),
+                        count=len(attachments),
+                        files=limits["max_files_request"],
+                        size=f"{limits['max_size'] / (1024 * 1024):g}",
+                        order_files=limits["max_files_order"],
+                    )
+                )
+                _logger.warning(
+                    "Mail with Message-Id %s to service order %s: %s of %s "
+                    "attachments dropped (limits of portal uploads)",
+                    msg_dict.get("message_id"),
+                    self.name,
+                    len(attachments) - len(kept),
+                    len(attachments),
+                )
+            msg_dict["attachments"] = kept
+        for note in notes:
+            msg_dict["body"] = (msg_dict.get("body") or "") + Markup(
+                "<p><em>%s</em></p>"
+            ) % note
+
+    def _mail_filter_attachments(self, attachments):
+        """The files of a mail that the order may take, with clean names:
+        each within the size limit, at most the files of one portal upload
+        and what the order has room for."""
+        self.ensure_one()
+        limits = self._get_portal_upload_limits()
+        room = min(
+            limits["max_files_request"],
+            limits["max_files_order"] - self._get_customer_file_count(),
+        )
+        kept = []
+        for attachment in attachments:
+            if len(kept) >= room:
+                break
+            name, content = attachment[0], attachment[1]
+            info = attachment[2] if len(attachment) > 2 else {}
+            size = len(content.encode() if isinstance(content, str) else content or b"")
+            if size > limits["max_size"]:
+                continue
+            kept.append((self._clean_portal_filename(name), content, info))
+        return kept
