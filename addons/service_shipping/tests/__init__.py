@@ -5,3 +5,4 @@ from . import test_portal
 from . import test_reports
 from . import test_tour
 from . import test_portal_fields
+from . import test_reports_translated
