@@ -131,9 +131,10 @@ class ServicePortal(CustomerPortal):
     def _validate_address_values(self, address_values, partner_sudo, *args, **kwargs):
         """A language the website does not offer is refused like any invalid
         field (the rest of the form is kept as typed)."""
-        invalid_fields, missing_fields, error_messages = (
-            super()._validate_address_values(address_values, partner_sudo, *args, **kwargs)
+        validation = super()._validate_address_values(
+            address_values, partner_sudo, *args, **kwargs
         )
+        invalid_fields, missing_fields, error_messages = validation
         lang = kwargs.get("lang")
         if lang and lang not in self._get_service_portal_langs().mapped("code"):
             invalid_fields.add("lang")
