@@ -158,7 +158,7 @@ class ServiceContract(models.Model):
         help="Day on which the next period not invoiced yet becomes due.",
     )
     response_time_hours = fields.Float(
-        string="Response Time (Hours)",
+        string="Response Time (hours)",
         tracking=True,
         help="Time within which the service desk answers a request of the customer.",
     )
@@ -455,7 +455,7 @@ class ServiceContract(models.Model):
     def action_accept(self):
         """The customer accepts the quote: the contract becomes active."""
         self._check_action_rights(groups=SERVICE_MANAGER_GROUP)
-        self._check_state(("quote",), self.env._("accept"))
+        self._check_state(("quote",), self.env._("Accept"))
         for contract in self:
             if not contract.line_ids:
                 raise UserError(
@@ -472,7 +472,7 @@ class ServiceContract(models.Model):
         """Cancel a quote (declined) or an active contract. Periods already
         invoiced stay invoiced; no further period is invoiced."""
         self._check_action_rights(groups=SERVICE_MANAGER_GROUP)
-        self._check_state(("quote", "active"), self.env._("cancel"))
+        self._check_state(("quote", "active"), self.env._("Cancel"))
         vals = {"state": "cancelled"}
         if reason:
             vals["cancel_reason"] = reason
@@ -481,7 +481,7 @@ class ServiceContract(models.Model):
 
     def action_open_cancel_wizard(self):
         self._check_action_rights(groups=SERVICE_MANAGER_GROUP)
-        self._check_state(("quote", "active"), self.env._("cancel"))
+        self._check_state(("quote", "active"), self.env._("Cancel"))
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Cancel Contract"),
@@ -494,7 +494,7 @@ class ServiceContract(models.Model):
     def action_renew(self):
         """Copy the contract into a new quote for the term that follows it."""
         self._check_action_rights(groups=SERVICE_MANAGER_GROUP)
-        self._check_state(("active", "expired"), self.env._("renew"))
+        self._check_state(("active", "expired"), self.env._("Renew"))
         renewals = self.browse()
         for contract in self:
             if not contract.date_end:
@@ -619,7 +619,7 @@ class ServiceContract(models.Model):
                 )
             )
         if not percent:
-            raise UserError(self.env._("A price revision of 0 % changes no price."))
+            raise UserError(self.env._("A price revision of 0% changes no price."))
         return percent
 
     def _log_price_revision(self, percent, period, changes):
@@ -651,7 +651,7 @@ class ServiceContract(models.Model):
         """Open the composer with the quote e-mail (queued, not sent inline)."""
         self._check_action_rights(groups=SERVICE_MANAGER_GROUP)
         self.ensure_one()
-        self._check_state(("quote",), self.env._("send"))
+        self._check_state(("quote",), self.env._("Send"))
         template = self.env.ref(
             "service_contracts.mail_template_service_contract_quote",
             raise_if_not_found=False,
@@ -682,7 +682,7 @@ class ServiceContract(models.Model):
         # invoices are created as the user: they need Odoo's invoicing rights
         self._check_action_rights(groups=SERVICE_MANAGER_GROUP)
         self._check_action_rights(groups=BILLING_GROUP)
-        self._check_state(("active", "expired"), self.env._("invoice"))
+        self._check_state(("active", "expired"), self.env._("Invoice"))
         today = fields.Date.context_today(self)
         moves = self.env["account.move"]
         for contract in self:

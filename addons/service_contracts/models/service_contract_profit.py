@@ -37,7 +37,7 @@ class ServiceContract(models.Model):
         string="Cost of Service",
         compute="_compute_profit",
         groups=PROFIT_GROUPS,
-        help="Cost of the parts and labour of the service orders the contract covered.",
+        help="Cost of the parts and labor of the service orders the contract covered.",
     )
     profit_margin = fields.Monetary(
         string="Margin", compute="_compute_profit", groups=PROFIT_GROUPS

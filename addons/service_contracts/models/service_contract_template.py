@@ -42,7 +42,7 @@ class ServiceContractTemplate(models.Model):
         copy=True,
     )
     response_time_hours = fields.Float(
-        string="Response Time (Hours)",
+        string="Response Time (hours)",
         help="Response time of the contracts made from this template, in working "
         "hours of their service hours. Empty: the quote keeps its own.",
     )

@@ -122,7 +122,7 @@ class ServiceLoanItem(models.Model):
         order._check_action_rights()
         order.ensure_one()
         self._lock_items()
-        self._check_state(("available",), self.env._("lend"))
+        self._check_state(("available",), self.env._("Lend"))
         if order.state in ("done", "cancelled"):
             raise UserError(
                 self.env._(
@@ -180,7 +180,7 @@ class ServiceLoanItem(models.Model):
         """The customer brought the loaner back: it is available again."""
         self._check_action_rights(operation="read")
         self._lock_items()
-        self._check_state(("lent",), self.env._("take back"))
+        self._check_state(("lent",), self.env._("Take back"))
         for item in self:
             loans = item.sudo().loan_ids.filtered(lambda loan: loan.state == "open")
             loans.write({"state": "returned", "date_returned": fields.Datetime.now()})
@@ -199,7 +199,7 @@ class ServiceLoanItem(models.Model):
         """Take an available loaner out of service (repair, maintenance)."""
         self._check_action_rights(groups=SERVICE_MANAGER_GROUP)
         self._lock_items()
-        self._check_state(("available",), self.env._("take out of service"))
+        self._check_state(("available",), self.env._("Take out of service"))
         self.sudo().write({"state": "unavailable"})
         return True
 
@@ -207,7 +207,7 @@ class ServiceLoanItem(models.Model):
         """Put a loaner back into service after maintenance."""
         self._check_action_rights(groups=SERVICE_MANAGER_GROUP)
         self._lock_items()
-        self._check_state(("unavailable",), self.env._("put back into service"))
+        self._check_state(("unavailable",), self.env._("Put back into service"))
         self.sudo().write({"state": "available"})
         return True
 

@@ -46,7 +46,7 @@ class ServiceOrder(models.Model):
     line_ids = fields.One2many(
         "service.order.line",
         "order_id",
-        string="Parts and Labour",
+        string="Parts and Labor",
         copy=True,
         groups=SERVICE_USER_GROUP,
     )
@@ -76,7 +76,7 @@ class ServiceOrder(models.Model):
         compute="_compute_cost_total",
         store=True,
         groups=SERVICE_USER_GROUP,
-        help="Cost of the parts and labour of the order (product cost × quantity).",
+        help="Cost of the parts and labor of the order (product cost × quantity).",
     )
     contract_id = fields.Many2one(
         "service.contract",
@@ -165,7 +165,7 @@ class ServiceOrder(models.Model):
         readonly=True,
         index=True,
         tracking=True,
-        help="Sent: the customer is asked to approve the parts and labour on "
+        help="Sent: the customer is asked to approve the parts and labor on "
         "their portal. Changing the lines afterwards resets it to No Estimate.",
     )
     date_estimate_sent = fields.Datetime(
@@ -493,7 +493,7 @@ class ServiceOrder(models.Model):
                 raise UserError(
                     self.env._(
                         "The service order %(order)s is invoiced: its parts and "
-                        "labour cannot change any more. Cancel the invoice first.",
+                        "labor cannot change any more. Cancel the invoice first.",
                         order=order.name,
                     )
                 )
@@ -501,7 +501,7 @@ class ServiceOrder(models.Model):
                 raise UserError(
                     self.env._(
                         "The service order %(order)s is cancelled: its parts and "
-                        "labour cannot change.",
+                        "labor cannot change.",
                         order=order.name,
                     )
                 )
@@ -551,7 +551,7 @@ class ServiceOrder(models.Model):
 
     def _check_can_invoice(self):
         for order in self:
-            order._check_state(INVOICEABLE_STATES, self.env._("invoice"))
+            order._check_state(INVOICEABLE_STATES, self.env._("Invoice"))
             if order.invoice_state == "invoiced":
                 raise UserError(
                     self.env._(
@@ -563,7 +563,7 @@ class ServiceOrder(models.Model):
                 raise UserError(
                     self.env._(
                         "The service order %(order)s has nothing to invoice: add "
-                        "parts or labour that are not covered.",
+                        "parts or labor that are not covered.",
                         order=order.name,
                     )
                 )
@@ -720,7 +720,7 @@ class ServiceOrder(models.Model):
                 raise UserError(
                     self.env._(
                         "The customer already decided on the estimate of "
-                        "%(order)s. Change its parts and labour to make a new one.",
+                        "%(order)s. Change its parts and labor to make a new one.",
                         order=order.name,
                     )
                 )
@@ -728,7 +728,7 @@ class ServiceOrder(models.Model):
                 raise UserError(
                     self.env._(
                         "The estimate of %(order)s has nothing to approve: add "
-                        "parts or labour that are not covered.",
+                        "parts or labor that are not covered.",
                         order=order.name,
                     )
                 )
@@ -810,7 +810,7 @@ class ServiceOrder(models.Model):
             )
             order_sudo.message_post(
                 body=self.env._(
-                    "The parts and labour changed after the estimate was "
+                    "The parts and labor changed after the estimate was "
                     "%(state)s: the estimate is reset. Send it again for the "
                     "customer's approval.",
                     state=previous.lower(),

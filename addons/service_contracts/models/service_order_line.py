@@ -5,7 +5,7 @@ ESTIMATE_NEUTRAL_FIELDS = {"sequence", "is_after_estimate"}
 
 LINE_TYPES = [
     ("part", "Part"),
-    ("labour", "Labour"),
+    ("labour", "Labor"),
 ]
 
 
@@ -50,7 +50,7 @@ class ServiceOrderLine(models.Model):
         readonly=False,
         required=True,
         precompute=True,
-        help="Parts are goods; labour is a service product sold per hour.",
+        help="Parts are goods; labor is a service product sold per hour.",
     )
     quantity = fields.Float(
         default=1.0, required=True, digits="Product Unit", help="Units or hours."
@@ -107,7 +107,7 @@ class ServiceOrderLine(models.Model):
         readonly=False,
         precompute=True,
         groups="service_portal.service_portal_group_user",
-        help="Cost of the part, or of one hour of labour, taken from the product.",
+        help="Cost of the part, or of one hour of labor, taken from the product.",
     )
     cost_amount = fields.Monetary(
         string="Cost",

@@ -21,7 +21,7 @@ class TestBackOffice(TransactionCase):
         self.assertNotIn("(", text)
         self.assertEqual(
             text,
-            "Covered by service contract : its parts and labour are not charged.",
+            "Covered by service contract : its parts and labor are not charged.",
         )
         self.assertTrue(field.tail.startswith(":"))
 

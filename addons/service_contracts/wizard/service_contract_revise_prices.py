@@ -15,7 +15,7 @@ class ServiceContractRevisePrices(models.TransientModel):
         string="Change (%)",
         required=True,
         digits=(16, 2),
-        help="3 raises every price by 3 %, -2.5 lowers it by 2.5 %. New prices "
+        help="3 raises every price by 3%, -2.5 lowers it by 2.5%. New prices "
         "are rounded to the currency.",
     )
 

@@ -79,7 +79,9 @@ class ResUsers(models.Model):
         "working hours until set.",
     )
     service_can_edit = fields.Boolean(
-        compute="_compute_service_can_edit", groups=SERVICE_USER_GROUP
+        string="Can Edit Technician",
+        compute="_compute_service_can_edit",
+        groups=SERVICE_USER_GROUP,
     )
     service_open_order_count = fields.Integer(
         string="Open Orders",

@@ -156,7 +156,7 @@ class ServiceOrder(models.Model):
         hours (time off and planned orders respected), the lowest load
         against capacity. Nobody qualifies: an error, nothing written."""
         self._check_action_rights()
-        self._check_state(ASSIGNABLE_STATES, self.env._("assign"))
+        self._check_state(ASSIGNABLE_STATES, self.env._("Assign"))
         plans, errors = self._dispatch_plan()
         if errors:
             raise UserError("\n".join(errors.values()))
@@ -167,7 +167,7 @@ class ServiceOrder(models.Model):
         """The ranked technicians of the order, to pick one."""
         self.ensure_one()
         self._check_action_rights()
-        self._check_state(ASSIGNABLE_STATES, self.env._("assign"))
+        self._check_state(ASSIGNABLE_STATES, self.env._("Assign"))
         wizard = self.env["service.dispatch.suggest"].create({"order_id": self.id})
         wizard._load_candidates()
         return {
@@ -254,7 +254,7 @@ class ServiceOrder(models.Model):
         pick): same checks as the automatic assignment."""
         self.ensure_one()
         self._check_action_rights()
-        self._check_state(ASSIGNABLE_STATES, self.env._("assign"))
+        self._check_state(ASSIGNABLE_STATES, self.env._("Assign"))
         problem = self._get_technician_problem(technician)
         if problem:
             raise UserError(problem)

@@ -207,7 +207,7 @@ class TestAutoAssign(ServiceDispatchCommon):
         with self.assertRaises(AccessError):
             order.with_user(self.user_internal).action_auto_assign()
         order.write({"state": "done"})
-        with self.assertRaisesRegex(UserError, "you cannot assign it"):
+        with self.assertRaisesRegex(UserError, "“Assign” is not possible"):
             self._assign(order)
         self.assertFalse(order.user_id)
 

@@ -9,7 +9,10 @@ class ServiceDispatchSuggestLine(models.TransientModel):
     _order = "rank, id"
 
     wizard_id = fields.Many2one(
-        "service.dispatch.suggest", required=True, ondelete="cascade"
+        "service.dispatch.suggest",
+        string="Suggestion",
+        required=True,
+        ondelete="cascade",
     )
     rank = fields.Integer(readonly=True)
     user_id = fields.Many2one("res.users", string="Technician", readonly=True)

@@ -12,7 +12,7 @@ from odoo.addons.website.tools import text_from_html
 MANAGER_GROUP = "service_portal.service_portal_group_manager"
 VISIBILITIES = [
     ("public", "Everyone"),
-    ("portal", "Signed-in customers"),
+    ("portal", "Signed-in Customers"),
 ]
 # Help centre search: the words of the search box, each matched literally.
 SEARCH_MAX_LENGTH = 100
@@ -71,7 +71,7 @@ class ServiceArticle(models.Model):
         store=True,
         index="trigram",
         help="The title and the plain text of the body in every installed "
-        "language: what the help centre and the suggestions search.",
+        "language: what the help center and the suggestions search.",
     )
     teaser = fields.Text(compute="_compute_teaser")
     category_id = fields.Many2one("service.article.category", index=True, tracking=True)

@@ -44,7 +44,7 @@ class ServiceArticleSuggestLog(models.Model):
 
     user_id = fields.Many2one("res.users", readonly=True, ondelete="cascade")
     ip = fields.Char(
-        string="Client Address",
+        string="IP Address",
         readonly=True,
         help="IPv4 address, or the /64 network of an IPv6 address.",
     )

@@ -42,7 +42,9 @@ class ServiceStateMixin(models.AbstractModel):
         self.check_access(operation)
 
     def _check_state(self, allowed_states, action_label):
-        """Refuse ``action_label`` unless every record is in ``allowed_states``."""
+        """Refuse ``action_label`` (the translated, capitalised name of the
+        action: "Cancel", "Mark as ready") unless every record is in
+        ``allowed_states``."""
         wrong = self.filtered(lambda record: record.state not in allowed_states)
         if not wrong:
             return
@@ -50,7 +52,8 @@ class ServiceStateMixin(models.AbstractModel):
         labels = dict(self._fields["state"]._description_selection(self.env))
         raise UserError(
             self.env._(
-                "%(document)s %(name)s is %(state)s: you cannot %(action)s it.",
+                "%(document)s %(name)s is in the state “%(state)s”: "
+                "“%(action)s” is not possible.",
                 document=self.env["ir.model"]._get(self._name).name,
                 name=record.display_name,
                 state=labels[record.state],

@@ -33,7 +33,7 @@ class ServiceTask(models.Model):
     filled_by_customer = fields.Boolean(
         string="Filled by Customer",
         default=True,
-        help="Asked to the customer on the portal. Otherwise the service desk "
+        help="Asked of the customer on the portal. Otherwise the service desk "
         "fills it in.",
     )
     required_in_portal = fields.Boolean(

@@ -7,7 +7,11 @@ class ServiceTaskOption(models.Model):
     _order = "sequence, id"
 
     task_id = fields.Many2one(
-        "service.task", required=True, ondelete="cascade", index=True
+        "service.task",
+        string="Question",
+        required=True,
+        ondelete="cascade",
+        index=True,
     )
     name = fields.Char(string="Choice", required=True, translate=True)
     sequence = fields.Integer(default=10)

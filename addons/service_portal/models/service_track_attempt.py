@@ -99,12 +99,12 @@ class ServiceTrackAttempt(models.Model):
     _order = "id desc"
 
     ip = fields.Char(
-        string="Client Address",
+        string="IP Address",
         readonly=True,
         help="IPv4 address, or the /64 network of an IPv6 address.",
     )
     order_number = fields.Char(
-        readonly=True, help="Order number as typed, normalised (lower case)."
+        readonly=True, help="Order number as typed, normalized (lower case)."
     )
 
     _ip_create_date_idx = models.Index("(ip, create_date)")

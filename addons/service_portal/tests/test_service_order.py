@@ -87,7 +87,11 @@ class TestServiceOrder(ServicePortalCommon):
 
     def test_refusal_message_is_clear(self):
         order = self._create_order().with_user(self.user_service)
-        with self.assertRaisesRegex(UserError, "is Draft: you cannot start it"):
+        # service_order.py passes the action label: "start", or "Start" once
+        # its labels are capitalised
+        with self.assertRaisesRegex(
+            UserError, "is in the state “Draft”: “[Ss]tart” is not possible"
+        ):
             order.action_start()
 
     def test_mixed_states_refused_as_a_whole(self):

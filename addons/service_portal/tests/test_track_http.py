@@ -321,7 +321,7 @@ class TestServiceTrackHttp(ServicePortalCommon, HttpCase):
         back with the reason, not an error page."""
 
         def refuse(self, action):
-            raise UserError(self.env._("Suspicious activity detected."))
+            raise UserError("Suspicious activity detected.")  # pylint: disable=translation-required
 
         with patch.object(
             self.registry["ir.http"], "_verify_request_recaptcha_token", refuse

@@ -89,7 +89,9 @@ class ServiceShipment(models.Model):
         help="Total weight of the parcels.",
     )
     # sudo: the unit's name is shown to resellers, who may not read units
-    weight_uom_name = fields.Char(compute="_compute_weight_uom_name", compute_sudo=True)
+    weight_uom_name = fields.Char(
+        string="Weight Unit", compute="_compute_weight_uom_name", compute_sudo=True
+    )
     tracking_ref = fields.Char(
         string="Tracking Reference",
         tracking=True,
@@ -253,7 +255,7 @@ class ServiceShipment(models.Model):
     def action_confirm(self):
         """The reseller has packed the devices: ready for pickup."""
         self._check_action_rights()
-        self._check_state(("draft",), self.env._("confirm"))
+        self._check_state(("draft",), self.env._("Confirm"))
         for shipment in self:
             if not shipment.order_ids:
                 raise UserError(
@@ -282,7 +284,7 @@ class ServiceShipment(models.Model):
     def action_receive(self):
         """The location received the parcels: the orders move on to repair."""
         self._check_action_rights()
-        self._check_state(("confirmed",), self.env._("receive"))
+        self._check_state(("confirmed",), self.env._("Receive"))
         self.write({"state": "received", "date_received": fields.Datetime.now()})
         for shipment in self:
             orders = shipment.order_ids
@@ -312,7 +314,7 @@ class ServiceShipment(models.Model):
         """Cancel a draft or confirmed shipment: its orders can be shipped
         again."""
         self._check_action_rights()
-        self._check_state(OPEN_SHIPMENT_STATES, self.env._("cancel"))
+        self._check_state(OPEN_SHIPMENT_STATES, self.env._("Cancel"))
         self.write({"state": "cancelled"})
         for shipment in self:
             orders = shipment.order_ids
@@ -340,7 +342,7 @@ class ServiceShipment(models.Model):
     def action_draft(self):
         """Reopen a cancelled shipment as an empty draft."""
         self._check_action_rights()
-        self._check_state(("cancelled",), self.env._("reset to draft"))
+        self._check_state(("cancelled",), self.env._("Reset to draft"))
         self.write({"state": "draft", "date_confirmed": False})
         return True
 
