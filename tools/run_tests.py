@@ -33,8 +33,10 @@ LOG_RE = re.compile(
 )
 SKIP_RE = re.compile(r"^skipped (?P<test>\S+) : (?P<reason>.*)")
 # The languages the addons ship (tools/po.py LANGS): installed with their
-# translations, so that the tests render pages and e-mails in them.
-LANGUAGES = "pl_PL,es_ES,bg_BG,it_IT,sv_SE,fi_FI,de_DE"
+# translations, so that the tests render pages and e-mails in them. English
+# first: Odoo makes the first language of --load-language the default one of
+# new contacts and of the main company.
+LANGUAGES = "en_US,pl_PL,es_ES,bg_BG,it_IT,sv_SE,fi_FI,de_DE"
 
 
 def project_addons():
