@@ -8,18 +8,22 @@ DB ?= service_demo
 PORT ?= 8069
 ADDONS := $(shell ls addons)
 ADDONS_LIST := $(shell echo $(ADDONS) | tr ' ' ',')
+# English first (the default language of contacts), then the shipped ones
+LANGUAGES ?= en_US,pl_PL,es_ES,bg_BG,it_IT,sv_SE,fi_FI,de_DE
 
 .PHONY: setup run demo-db test lint clean-db pot po-check
 
 setup:
 	tools/setup.sh
 
-# Creates the demo database on first run (addons + demo data), then serves it.
+# Creates the demo database on first run (addons + demo data, the shipped
+# languages loaded and offered by the website), then serves it.
 demo-db: setup
 	@if ! psql -X -lqt | cut -d'|' -f1 | grep -qw "$(DB)"; then \
 		echo "Creating database $(DB) with the addons and demo data"; \
 		$(PY) $$(cat build/odoo_src)/odoo-bin -c build/odoo.conf -d $(DB) \
-			-i $(ADDONS_LIST) --with-demo --stop-after-init --http-port=$(PORT); \
+			-i $(ADDONS_LIST) --with-demo --load-language=$(LANGUAGES) \
+			--stop-after-init --http-port=$(PORT); \
 	fi
 
 run: demo-db
