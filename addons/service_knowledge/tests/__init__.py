@@ -6,3 +6,4 @@ from . import test_deflection
 from . import test_portal_order
 from . import test_tour
 from . import test_help_language
+from . import test_readonly_routes

@@ -383,7 +383,20 @@ class ServicePortal(CustomerPortal):
         return values
 
     @http.route(
-        "/my/service-orders/<int:order_id>", type="http", auth="public", website=True
+        "/my/service-orders/<int:order_id>",
+        type="http",
+        auth="public",
+        website=True,
+        # read-only (replica) once the order has its access token: the page
+        # generates a missing one (a write), which needs the primary
+        readonly=lambda self, rule, args: bool(
+            _to_id(args["order_id"])
+            and request.env["service.order"]
+            .sudo()
+            .browse(_to_id(args["order_id"]))
+            .exists()
+            .access_token
+        ),
     )
     def portal_my_service_order(self, order_id, access_token=None, **kwargs):
         try:
@@ -935,6 +948,8 @@ class ServicePortal(CustomerPortal):
         auth="user",
         website=True,
         methods=["GET", "POST"],
+        # the form (GET) only reads; the POST saves the draft
+        readonly=lambda self, rule, args: request.httprequest.method == "GET",
         max_content_length=lambda self: self._service_order_max_request_size(),
     )
     def portal_service_order_new(self, **kwargs):
@@ -964,6 +979,8 @@ class ServicePortal(CustomerPortal):
         auth="user",
         website=True,
         methods=["GET", "POST"],
+        # the form (GET) only reads; the POST saves the draft
+        readonly=lambda self, rule, args: request.httprequest.method == "GET",
         max_content_length=lambda self: self._service_order_max_request_size(),
     )
     def portal_service_order_edit(self, order_id, **kwargs):

@@ -23,3 +23,4 @@ from . import test_portal_intake_files
 from . import test_portal_language
 from . import test_mail_intake
 from . import test_portal_translated
+from . import test_readonly_routes
