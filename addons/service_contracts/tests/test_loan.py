@@ -80,7 +80,7 @@ class TestLoan(ServiceOrderCommon):
     def test_refuse_lending_unavailable_item(self):
         self.loaner_phone.action_lend(self.order.id)
         other_order = self._create_order_with_lines(lines=[])
-        with self.assertRaisesRegex(UserError, "(?i)is lent"):
+        with self.assertRaisesRegex(UserError, "in the state “Lent”"):
             self.loaner_phone.action_lend(other_order.id)
         self.loaner_laptop.action_set_unavailable()
         with self.assertRaisesRegex(UserError, "(?i)is unavailable"):
@@ -98,7 +98,7 @@ class TestLoan(ServiceOrderCommon):
         with self.assertRaisesRegex(UserError, "already lent"):
             self.loaner_laptop.action_lend(self.order.id)
         self.loaner_phone.action_return()
-        with self.assertRaisesRegex(UserError, "(?i)is available"):
+        with self.assertRaisesRegex(UserError, "in the state “Available”"):
             self.loaner_phone.action_return()
         self.assertEqual(len(self.loaner_phone.loan_ids), 1)
         self.assertEqual(self.loaner_laptop.state, "available")
