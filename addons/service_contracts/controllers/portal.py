@@ -176,7 +176,6 @@ class ServiceContractPortal(ServicePortal):
         type="http",
         auth="public",
         website=True,
-        readonly=True,
     )
     def portal_my_service_contract(self, contract_id, access_token=None, **kwargs):
         try:

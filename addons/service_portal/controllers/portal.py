@@ -383,20 +383,7 @@ class ServicePortal(CustomerPortal):
         return values
 
     @http.route(
-        "/my/service-orders/<int:order_id>",
-        type="http",
-        auth="public",
-        website=True,
-        # read-only (replica) once the order has its access token: the page
-        # generates a missing one (a write), which needs the primary
-        readonly=lambda self, rule, args: bool(
-            _to_id(args["order_id"])
-            and request.env["service.order"]
-            .sudo()
-            .browse(_to_id(args["order_id"]))
-            .exists()
-            .access_token
-        ),
+        "/my/service-orders/<int:order_id>", type="http", auth="public", website=True
     )
     def portal_my_service_order(self, order_id, access_token=None, **kwargs):
         try:

@@ -58,14 +58,15 @@ class ReadonlyRoutesMixin:
 class TestPortalReadonlyRoutes(ReadonlyRoutesMixin, ServicePortalHttpCommon):
     def test_readonly_route_list(self):
         """The guard: a route changing mode is a decision, made here too.
-        ``callable``: read-only for a GET of the forms; for the order page,
-        once the order has its access token (the page creates a missing one)."""
+        ``callable``: read-only for a GET of the forms and of the tracking
+        page. The order page writes: it creates missing access tokens (the
+        order's, its files', the previous and next orders' of the pager)."""
         self.assertEqual(
             route_readonly_modes(self.env, ("/my/service-orders", "/service/track")),
             {
                 "/my/service-orders": True,
                 "/my/service-orders/page/<int:page>": True,
-                "/my/service-orders/<int:order_id>": "callable",
+                "/my/service-orders/<int:order_id>": False,
                 "/my/service-orders/<int:order_id>/summary": True,
                 "/my/service-orders/new": "callable",
                 "/my/service-orders/<int:order_id>/edit": "callable",
@@ -97,16 +98,11 @@ class TestPortalReadonlyRoutes(ReadonlyRoutesMixin, ServicePortalHttpCommon):
         self._get_readonly("/my/service-orders/new")
         self._get_readonly(f"/my/service-orders/{draft.id}/edit")
         self._get_readonly(f"/my/service-orders/{draft.id}/summary")
-        # the first visit creates the access token, the next ones only read
+        # the order page creates missing access tokens: on the primary
         order.access_token = False
         self._get_read_write(f"/my/service-orders/{order.id}")
         self.assertTrue(order.access_token)
-        self._get_readonly(f"/my/service-orders/{order.id}")
         self.authenticate(None, None)
-        self._get_readonly(f"/my/service-orders/{order.id}?access_token=wrong", 303)
-        self._get_readonly(
-            f"/my/service-orders/{order.id}?access_token={order.access_token}"
-        )
         self._get_readonly("/service/track")
 
     def test_writes_stay_read_write(self):
