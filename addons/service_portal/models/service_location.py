@@ -72,11 +72,6 @@ class ServiceLocation(models.Model):
         "pickup, in the back office or on the portal.",
     )
 
-    alias_id = fields.Many2one(
-        help="Mails to this address open a draft service order of the location "
-        "for the sender."
-    )
-
     _tat_days_positive = models.Constraint(
         "CHECK(tat_days >= 0)",
         "The turnaround time cannot be negative.",

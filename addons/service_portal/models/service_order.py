@@ -1522,6 +1522,9 @@ class ServiceOrder(models.Model):
         contact to review when there is none), the subject and the text of the
         body are the problem description, the files are kept within the limits
         of portal uploads and the location's agent gets an activity."""
+        # public, so callable over RPC: only the gateway (superuser) or those
+        # who may create orders
+        self.check_access("create")
         values = dict(custom_values or {})
         location = (
             self.env["service.location"].browse(values.get("location_id")).exists()
@@ -1562,7 +1565,9 @@ class ServiceOrder(models.Model):
         return order
 
     def message_update(self, msg_dict, update_vals=None):
-        # replies: the same limits for their body and files
+        # replies: the same limits for their body and files; public, so
+        # callable over RPC: only the gateway or those who may edit the order
+        self.check_access("write")
         for order in self:
             order._mail_apply_intake_limits(msg_dict)
         return super().message_update(msg_dict, update_vals=update_vals)
