@@ -220,7 +220,7 @@ class ServiceOrder(models.Model):
         tracking=True,
     )
     device_description = fields.Char(
-        help="How the customer describes the device (colour, accessories, condition)."
+        help="How the customer describes the device (color, accessories, condition)."
     )
     problem_description = fields.Text()
     request_type_id = fields.Many2one(
@@ -730,7 +730,7 @@ class ServiceOrder(models.Model):
     def action_submit(self):
         """The customer's approval. Orders of resellers are confirmed at once."""
         self._check_action_rights()
-        self._check_state(("draft",), self.env._("submit"))
+        self._check_state(("draft",), self.env._("Submit"))
         self._check_can_submit()
         self.write({"state": "submitted", "date_submitted": fields.Datetime.now()})
         resellers = self.filtered(lambda o: o.commercial_partner_id.is_reseller)
@@ -741,7 +741,7 @@ class ServiceOrder(models.Model):
 
     def action_confirm(self):
         self._check_action_rights()
-        self._check_state(("draft", "submitted"), self.env._("confirm"))
+        self._check_state(("draft", "submitted"), self.env._("Confirm"))
         drafts = self.filtered(lambda o: o.state == "draft")
         drafts._check_can_submit()
         drafts.write({"date_submitted": fields.Datetime.now()})
@@ -754,7 +754,7 @@ class ServiceOrder(models.Model):
 
     def action_start(self):
         self._check_action_rights()
-        self._check_state(("confirmed",), self.env._("start"))
+        self._check_state(("confirmed",), self.env._("Start"))
         vals = {"state": "in_progress", "date_started": fields.Datetime.now()}
         for order in self:
             order_vals = dict(vals)
@@ -780,7 +780,7 @@ class ServiceOrder(models.Model):
 
     def action_ready(self):
         self._check_action_rights()
-        self._check_state(("in_progress",), self.env._("mark as ready"))
+        self._check_state(("in_progress",), self.env._("Mark as ready"))
         self._check_can_be_ready()
         self.write({"state": "ready", "date_ready": fields.Datetime.now()})
         self._send_state_mail("ready")
@@ -807,7 +807,7 @@ class ServiceOrder(models.Model):
 
     def action_done(self):
         self._check_action_rights()
-        self._check_state(("ready",), self.env._("close"))
+        self._check_state(("ready",), self.env._("Close"))
         self._check_can_be_done()
         self.write({"state": "done", "date_done": fields.Datetime.now()})
         self._send_state_mail("done")
@@ -818,7 +818,7 @@ class ServiceOrder(models.Model):
         order is done."""
         self._check_action_rights()
         self.ensure_one()
-        self._check_state(("ready",), self.env._("hand over"))
+        self._check_state(("ready",), self.env._("Hand over"))
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Hand Over %s", self.name),
@@ -895,7 +895,7 @@ class ServiceOrder(models.Model):
 
     def action_cancel(self):
         self._check_action_rights()
-        self._check_state(OPEN_STATES, self.env._("cancel"))
+        self._check_state(OPEN_STATES, self.env._("Cancel"))
         notify = self.filtered(lambda o: o.state != "draft")
         self.write({"state": "cancelled", "date_cancelled": fields.Datetime.now()})
         notify._send_state_mail("cancelled")
@@ -903,7 +903,7 @@ class ServiceOrder(models.Model):
 
     def action_draft(self):
         self._check_action_rights()
-        self._check_state(("cancelled",), self.env._("reset to draft"))
+        self._check_state(("cancelled",), self.env._("Reset to draft"))
         self.write(
             {
                 "state": "draft",
