@@ -4,7 +4,8 @@
     tools/po.py sync [addon ...]
         create or update i18n/<lang>.po of every language from the addon's .pot
     tools/po.py todo <addon> <lang> [-o file.json]
-        the untranslated (or fuzzy) entries as JSON
+        the untranslated (or fuzzy) entries as JSON; "was" is the translation
+        of the most similar string that was removed (a changed string)
     tools/po.py apply <addon> <lang> file.json
         merge {"msgid": "msgstr"} (or a list of {"msgid", "msgstr", "msgctxt"})
     tools/po.py check [--lang xx] [addon ...]
@@ -16,6 +17,7 @@ translated in every language of LANGS before it lands.  Only polib is needed.
 """
 
 import argparse
+import difflib
 import json
 import re
 import sys
@@ -99,13 +101,21 @@ def entry_problems(msgid, msgstr):
 
 
 def sync(addon, lang):
-    """Update <lang>.po from the .pot: keep translations, add new msgids, drop
-    the msgids the .pot no longer has."""
+    """Update <lang>.po from the .pot: keep translations, add new msgids.
+
+    The translations of msgids the .pot no longer has are kept as obsolete
+    entries (``#~``) while something is left to translate: ``todo`` offers
+    the closest one as a hint for a changed string, and ``apply`` drops them
+    once the file is complete."""
     pot = polib.pofile(str(pot_path(addon)), wrapwidth=78)
     path = po_path(addon, lang)
-    old = {}
+    old, obsolete = {}, []
     if path.exists():
-        old = {key(e): e for e in polib.pofile(str(path)) if not e.obsolete}
+        for entry in polib.pofile(str(path)):
+            if entry.obsolete:
+                obsolete.append(entry)
+            else:
+                old[key(entry)] = entry
     po = polib.POFile(wrapwidth=78)
     po.metadata = dict(pot.metadata)
     po.metadata.update(
@@ -134,8 +144,30 @@ def sync(addon, lang):
             if "fuzzy" in previous.flags:
                 new.flags.append("fuzzy")
         po.append(new)
+    missing = sum(1 for e in po if not e.msgstr)
+    if missing:
+        pot_keys = {key(e) for e in pot}
+        gone = [e for k, e in old.items() if k not in pot_keys and e.msgstr]
+        for entry in gone + obsolete:
+            entry.obsolete = True
+            entry.occurrences = []
+            po.append(entry)
     po.save(str(path))
-    return sum(1 for e in po if not e.msgstr)
+    return missing
+
+
+def closest_translation(msgid, obsolete):
+    """The obsolete entry whose msgid is the most similar to ``msgid`` (a
+    changed string keeps most of its translation), or None."""
+    best, best_ratio = None, 0.6
+    for entry in obsolete:
+        matcher = difflib.SequenceMatcher(None, msgid, entry.msgid, autojunk=False)
+        if matcher.real_quick_ratio() < best_ratio:
+            continue
+        ratio = matcher.ratio()
+        if ratio > best_ratio:
+            best, best_ratio = entry, ratio
+    return best
 
 
 def cmd_sync(args):
@@ -147,15 +179,20 @@ def cmd_sync(args):
 
 def cmd_todo(args):
     po = polib.pofile(str(po_path(args.addon, args.lang)))
-    todo = [
-        {
+    obsolete = [e for e in po if e.obsolete and e.msgstr]
+    todo = []
+    for e in po:
+        if e.obsolete or (e.msgstr and "fuzzy" not in e.flags):
+            continue
+        item = {
             "msgid": e.msgid,
             **({"msgctxt": e.msgctxt} if e.msgctxt else {}),
             "where": ", ".join(f"{f}" for f, _line in e.occurrences[:3]),
         }
-        for e in po
-        if not e.obsolete and (not e.msgstr or "fuzzy" in e.flags)
-    ]
+        hint = closest_translation(e.msgid, obsolete)
+        if hint:
+            item["was"] = {"msgid": hint.msgid, "msgstr": hint.msgstr}
+        todo.append(item)
     text = json.dumps(todo, ensure_ascii=False, indent=1)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
@@ -170,7 +207,7 @@ def cmd_apply(args):
     data = json.loads(Path(args.file).read_text(encoding="utf-8"))
     if isinstance(data, dict):
         data = [{"msgid": k, "msgstr": v} for k, v in data.items()]
-    index = {key(e): e for e in po}
+    index = {key(e): e for e in po if not e.obsolete}
     applied, errors = 0, 0
     for item in data:
         entry = index.get((item.get("msgctxt") or "", item["msgid"]))
@@ -187,8 +224,11 @@ def cmd_apply(args):
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
         applied += 1
+    left = sum(1 for e in po if not e.obsolete and not e.msgstr)
+    if not left:  # complete: the hints for changed strings are no longer needed
+        for entry in [e for e in po if e.obsolete]:
+            po.remove(entry)
     po.save(str(path))
-    left = sum(1 for e in po if not e.msgstr)
     print(f"{path.relative_to(ROOT)}: {applied} applied, {errors} refused, {left} left")
     return 1 if errors else 0
 
