@@ -54,3 +54,11 @@ clean-db:
 .PHONY: bench
 bench: setup
 	$(PY) tools/bench.py $(ARGS)
+
+# 50 portal customers, 5 agents over JSON-2 and a tracking brute-forcer for 60 s
+# against --workers=4 on a throw-away database (Locust, installed here on demand:
+# not a requirement; see docs/PERFORMANCE.md). Exits non-zero when a check fails.
+.PHONY: loadtest
+loadtest: setup
+	@$(PY) -c "import locust" 2>/dev/null || $(VENV)/bin/pip install -q locust
+	$(PY) tools/loadtest.py $(ARGS)
