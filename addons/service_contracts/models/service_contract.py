@@ -682,7 +682,7 @@ class ServiceContract(models.Model):
         # invoices are created as the user: they need Odoo's invoicing rights
         self._check_action_rights(groups=SERVICE_MANAGER_GROUP)
         self._check_action_rights(groups=BILLING_GROUP)
-        self._check_state(("active", "expired"), self.env._("Invoice"))
+        self._check_state(("active", "expired"), self.env._("Invoice Now"))
         today = fields.Date.context_today(self)
         moves = self.env["account.move"]
         for contract in self:

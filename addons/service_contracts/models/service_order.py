@@ -551,7 +551,7 @@ class ServiceOrder(models.Model):
 
     def _check_can_invoice(self):
         for order in self:
-            order._check_state(INVOICEABLE_STATES, self.env._("Invoice"))
+            order._check_state(INVOICEABLE_STATES, self.env._("Create Invoice"))
             if order.invoice_state == "invoiced":
                 raise UserError(
                     self.env._(

@@ -754,7 +754,7 @@ class ServiceOrder(models.Model):
 
     def action_start(self):
         self._check_action_rights()
-        self._check_state(("confirmed",), self.env._("Start"))
+        self._check_state(("confirmed",), self.env._("Start Work"))
         vals = {"state": "in_progress", "date_started": fields.Datetime.now()}
         for order in self:
             order_vals = dict(vals)
@@ -780,7 +780,7 @@ class ServiceOrder(models.Model):
 
     def action_ready(self):
         self._check_action_rights()
-        self._check_state(("in_progress",), self.env._("Mark as ready"))
+        self._check_state(("in_progress",), self.env._("Ready"))
         self._check_can_be_ready()
         self.write({"state": "ready", "date_ready": fields.Datetime.now()})
         self._send_state_mail("ready")
@@ -807,7 +807,7 @@ class ServiceOrder(models.Model):
 
     def action_done(self):
         self._check_action_rights()
-        self._check_state(("ready",), self.env._("Close"))
+        self._check_state(("ready",), self.env._("Done"))
         self._check_can_be_done()
         self.write({"state": "done", "date_done": fields.Datetime.now()})
         self._send_state_mail("done")
@@ -818,7 +818,7 @@ class ServiceOrder(models.Model):
         order is done."""
         self._check_action_rights()
         self.ensure_one()
-        self._check_state(("ready",), self.env._("Hand over"))
+        self._check_state(("ready",), self.env._("Hand Over"))
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Hand Over %s", self.name),
@@ -903,7 +903,7 @@ class ServiceOrder(models.Model):
 
     def action_draft(self):
         self._check_action_rights()
-        self._check_state(("cancelled",), self.env._("Reset to draft"))
+        self._check_state(("cancelled",), self.env._("Set to Draft"))
         self.write(
             {
                 "state": "draft",

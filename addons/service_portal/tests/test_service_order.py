@@ -90,7 +90,7 @@ class TestServiceOrder(ServicePortalCommon):
         # service_order.py passes the action label: "start", or "Start" once
         # its labels are capitalised
         with self.assertRaisesRegex(
-            UserError, "is in the state “Draft”: “Start” is not possible"
+            UserError, "is in the state “Draft”: “Start Work” is not possible"
         ):
             order.action_start()
 

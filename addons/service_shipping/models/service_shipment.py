@@ -342,7 +342,7 @@ class ServiceShipment(models.Model):
     def action_draft(self):
         """Reopen a cancelled shipment as an empty draft."""
         self._check_action_rights()
-        self._check_state(("cancelled",), self.env._("Reset to draft"))
+        self._check_state(("cancelled",), self.env._("Set to Draft"))
         self.write({"state": "draft", "date_confirmed": False})
         return True
 

@@ -342,7 +342,7 @@ class TestServiceShipment(ServiceShippingCommon):
         shipment.action_draft()
         self.assertEqual(shipment.state, "draft")
         self.assertFalse(shipment.order_ids)
-        with self.assertRaisesRegex(UserError, "“Reset to draft” is not possible"):
+        with self.assertRaisesRegex(UserError, "“Set to Draft” is not possible"):
             shipment.action_draft()
 
     def test_label_qr_is_reference_only(self):
