@@ -9,6 +9,7 @@ Usage:
         --login anna --password anna  name=/my/service-orders  name2=/my ...
     tools/screenshots.py ... --anonymous track=/service/track
     tools/screenshots.py ... --width 412 --height 915 phone-list=/my/service-orders
+    tools/screenshots.py ... --js "<script run on each page, then 4 s wait>" name=/path
 """
 
 import argparse
@@ -133,6 +134,9 @@ def main():
     parser.add_argument("--anonymous", action="store_true")
     parser.add_argument("--width", type=int, default=1280)
     parser.add_argument("--height", type=int, default=900)
+    parser.add_argument(
+        "--js", help="JavaScript run on each page before its screenshot (e.g. typing)"
+    )
     parser.add_argument("pages", nargs="+", help="name=/path")
     options = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -156,6 +160,9 @@ def main():
         for page in options.pages:
             name, path = page.split("=", 1)
             browser.goto(options.url + path)
+            if options.js:
+                browser.evaluate(options.js)
+                time.sleep(4)
             target = OUT / f"{name}.png"
             browser.screenshot(target)
             print(f"{target.relative_to(ROOT)}  <- {path}")
