@@ -30,9 +30,10 @@ build/bench/contracts_*.txt): their times are then inflated.
 
 To bench another version of the addons (e.g. before a change), point
 BENCH_ODOO_CONF to a copy of build/odoo.conf whose addons_path lists it
-first.
+first. On a shared machine, BENCH_HTTP_PORT fixes the server's port and
+BENCH_DB_PREFIX the database's name (``<prefix>_<pid>``).
 
-Usage: tools/bench.py [--keep-db] [--no-oca] [--quick] [--profile]
+Usage: tools/bench.py [--keep-db] [--no-oca] [--quick] [--profile] [--portal-only]
                       [--contracts-only] [--contracts N]
 """
 
@@ -61,6 +62,8 @@ OCA_CONTRACT = "odoo-addon-contract==19.0.1.2.1.2"
 WARM_REQUESTS = 3
 MEASURED_REQUESTS = 10
 ORDERS_PER_PAGE = 80  # portal's _items_per_page
+# the contracts list shows 80 a page, the shipments list 20
+DOCUMENTS = {"contracts": 100, "shipments": 30}
 ACCESS_LOG_RE = re.compile(
     r'werkzeug: \S+ - - \[[^\]]*\] "(?P<method>[A-Z]+) (?P<path>\S+) [^"]*" '
     r"(?P<status>\d+) \S+ (?P<queries>\d+|-) (?P<sql>[\d.]+|-) (?P<other>[\d.]+|-)"
@@ -75,6 +78,8 @@ def odoo_bin():
 
 
 def free_port():
+    if os.environ.get("BENCH_HTTP_PORT"):  # a port of your own on a shared machine
+        return int(os.environ["BENCH_HTTP_PORT"])
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -274,6 +279,74 @@ def work_portal_large(env, large, location_id, device_model_ids):
         "order": orders[-1].id,
         "total": env["service.order"].search_count([]),
     }
+
+
+def work_portal_documents(env, location_id, contracts, shipments):
+    """A reseller company and its portal contact with ``contracts`` contracts
+    (two lines each, a quarter quotes, the rest active) and ``shipments``
+    shipments (a third each draft, confirmed, received), for the contracts
+    and shipments lists."""
+    from odoo import Command, fields
+
+    partner, user = portal_customer(env, "Bench Reseller", "bench_docs")
+    partner.write({"is_company": True, "is_reseller": True})
+    product = env.ref("service_contracts.product_service_contract")
+    journal = sale_journal(env, "BDOC")
+    today = fields.Date.context_today(partner)
+    records = (
+        env["service.contract"]
+        .with_context(**QUIET)
+        .create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "date_start": today,
+                    "date_end": fields.Date.add(today, years=1),
+                    "invoicing_period": "month",
+                    "journal_id": journal.id,
+                    "line_ids": [
+                        Command.create(
+                            {"product_id": product.id, "name": name, "price_unit": 40.0}
+                        )
+                        for name in ("Laptop cover", "Phone cover")
+                    ],
+                }
+                for _i in range(contracts)
+            ]
+        )
+    )
+    records[contracts // 4 :].action_accept()
+    location = env["service.location"].browse(location_id)
+    carrier_product = env["product.product"].create(
+        {"name": "Bench shipping", "type": "service"}
+    )
+    carrier = env["delivery.carrier"].create(
+        {
+            "name": "Bench Courier",
+            "delivery_type": "fixed",
+            "product_id": carrier_product.id,
+        }
+    )
+    location.carrier_ids = [Command.link(carrier.id)]
+    sent = (
+        env["service.shipment"]
+        .with_context(**QUIET)
+        .create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "location_id": location.id,
+                    "carrier_id": carrier.id,
+                }
+                for _i in range(shipments)
+            ]
+        )
+    )
+    now = fields.Datetime.now()
+    sent[shipments // 3 :].write({"state": "confirmed", "date_confirmed": now})
+    sent[2 * shipments // 3 :].write({"state": "received", "date_received": now})
+    env.cr.commit()  # allowed: a script on its throw-away database
+    return {"user": user}
 
 
 def work_sql_orders(env, total, prototype_id):
@@ -583,7 +656,9 @@ class Server:
                 )
         return self.access.get(marker, (None, None))
 
-    def measure(self, session, path, data=None, check=None):
+    def measure(
+        self, session, path, data=None, check=None, row_marker="o_service_order_row"
+    ):
         """Median ms (client), queries and SQL ms of ``MEASURED_REQUESTS``
         requests after ``WARM_REQUESTS`` warm-up ones."""
         samples = []
@@ -611,7 +686,7 @@ class Server:
             "queries": statistics.median(queries) if queries else None,
             "queries_range": (min(queries), max(queries)) if queries else None,
             "sql_ms": statistics.median(sql) if sql else None,
-            "rows": samples[-1][3].count("o_service_order_row"),
+            "rows": samples[-1][3].count(row_marker),
         }
 
 
@@ -721,6 +796,21 @@ def measure_portal(db, sizes, results):
             results[f"order_{key}"] = server.measure(
                 sessions[key], f"/my/service-orders/{order_ids[key]}"
             )
+        step(
+            f"a reseller with {DOCUMENTS['contracts']} contracts and "
+            f"{DOCUMENTS['shipments']} shipments"
+        )
+        docs = run_worker(
+            db, "portal_documents", location_id=data["location_id"], **DOCUMENTS
+        )
+        docs_session = server.session(docs["user"])
+        results["home_docs"] = server.measure(docs_session, "/my")
+        results["contracts_list"] = server.measure(
+            docs_session, "/my/service-contracts", row_marker="o_service_contract_row"
+        )
+        results["shipments_list"] = server.measure(
+            docs_session, "/my/shipments", row_marker="o_shipment_row"
+        )
 
         step(f"{track_large:,} orders in all (SQL INSERT ... generate_series)")
         sql_data = run_worker(
@@ -768,6 +858,11 @@ def main():
     parser.add_argument(
         "--profile", action="store_true", help="cProfile the invoicing runs"
     )
+    parser.add_argument(
+        "--portal-only",
+        action="store_true",
+        help="only the portal pages and the tracking (no contract invoicing)",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--args", help=argparse.SUPPRESS)
@@ -780,7 +875,7 @@ def main():
     *sizes, contracts = SIZES["quick" if options.quick else "full"]
     contracts = options.contracts or contracts
     LOGS.mkdir(parents=True, exist_ok=True)
-    db = f"bench_{os.getpid()}"
+    db = f"{os.environ.get('BENCH_DB_PREFIX', 'bench')}_{os.getpid()}"
     started = time.time()
     load_before = os.getloadavg()
     results = {}
@@ -789,7 +884,8 @@ def main():
         run_odoo(db, ["-i", ",".join(ADDONS)], "install.log")
         if not options.contracts_only:
             measure_portal(db, sizes, results)
-        measure_contracts(db, contracts, options, results)
+        if not options.portal_only:
+            measure_contracts(db, contracts, options, results)
     finally:
         if not options.keep_db:
             psql_admin(f'DROP DATABASE IF EXISTS "{db}"')
@@ -820,12 +916,29 @@ def portal_lines(results, sizes):
         f"| {fmt(result['sql_ms'])} | {notes} |"
         for label, result, notes in rows
     ]
+    docs_home = results["home_docs"]
+    for key, label, per_page in (
+        ("contracts_list", "`/my/service-contracts`", ORDERS_PER_PAGE),
+        ("shipments_list", "`/my/shipments`", 20),
+    ):
+        result = results[key]
+        lines.append(
+            f"| {label}, reseller | {fmt(result['ms'])} | {queries_cell(result)} "
+            f"| {fmt(result['sql_ms'])} | {result['rows']} rows (of {per_page} a "
+            f"page); its `/my`: {fmt(docs_home['ms'])} ms |"
+        )
     list_medium, list_large = results["list_medium"], results["list_large"]
     lines += [
         f"| ratio {large:,} ÷ {medium:,} orders (list) "
         f"| {ratio(list_large['ms'], list_medium['ms'])} | | | goal ≤ 1.1× |",
         f"| ratio full page ({medium:,}) ÷ bare `/my` "
         f"| {ratio(list_medium['ms'], home['ms'])} | | | goal ≤ 1.4× |",
+        "| ratio contracts list ÷ its bare `/my` "
+        f"| {ratio(results['contracts_list']['ms'], docs_home['ms'])} | | "
+        "| goal ≤ 1.4× |",
+        "| ratio shipments list ÷ its bare `/my` "
+        f"| {ratio(results['shipments_list']['ms'], docs_home['ms'])} | | "
+        "| goal ≤ 1.4× |",
         "| ratio tracking largest ÷ smallest "
         f"| {ratio(results['track_large']['ms'], results['track_small']['ms'])} "
         "| | | flat |",
@@ -880,11 +993,12 @@ def print_table(results, sizes, load, profiled):
             f"{results['sql_inserted']:,} copies by SQL for the tracking at the "
             "largest size."
         )
-    lines.append(
-        "Contracts: monthly, in advance, one line each; ms of wall time per "
-        "invoice, commits included; queries and SQL ms counted in the process."
-        + (" Profiled: times inflated." if profiled else "")
-    )
+    if "ours" in results:
+        lines.append(
+            "Contracts: monthly, in advance, one line each; ms of wall time per "
+            "invoice, commits included; queries and SQL ms counted in the process."
+            + (" Profiled: times inflated." if profiled else "")
+        )
     lines += [
         "",
         "| measure | ms | queries | SQL ms | notes |",
@@ -892,7 +1006,8 @@ def print_table(results, sizes, load, profiled):
     ]
     if "home" in results:
         lines += portal_lines(results, sizes)
-    lines += contract_lines(results)
+    if "ours" in results:
+        lines += contract_lines(results)
     print()
     print("\n".join(lines))
 

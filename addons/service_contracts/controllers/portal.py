@@ -114,6 +114,12 @@ class ServiceContractPortal(ServicePortal):
                 # read with the user's rights, rendered as sudo: the template
                 # shows the lines and amounts of the customer's own contracts
                 "contracts": contracts.sudo(),
+                "contract_cells": self._service_contract_list_cells(contracts.sudo()),
+                "contract_badges": self._service_list_badges(
+                    "service_contracts.portal_service_contract_state_badge",
+                    contracts.sudo(),
+                    "contract",
+                ),
                 "page_name": "service_contract",
                 "pager": pager,
                 "default_url": url,
@@ -124,6 +130,27 @@ class ServiceContractPortal(ServicePortal):
             }
         )
         return values
+
+    def _service_contract_list_cells(self, contracts_sudo):
+        """{contract id: cells} of the rows of the list, computed once per
+        page as the ``t-field`` widgets rendered them per row: covered
+        devices, price per period (monetary), period label (translated
+        selection label), dates."""
+        env = request.env
+        Contract = env["service.contract"]
+        periods = dict(Contract._fields["invoicing_period"]._description_selection(env))
+        format_value = self._service_list_date_formatter()
+        format_amount = self._service_list_monetary_formatter()
+        return {
+            contract.id: {
+                "devices": ", ".join(contract.line_ids.mapped("name")),
+                "amount": format_amount(contract.amount_untaxed, contract.currency_id),
+                "period": periods.get(contract.invoicing_period, False),
+                "next_invoice": format_value(contract.next_invoice_date),
+                "end": format_value(contract.date_end),
+            }
+            for contract in contracts_sudo
+        }
 
     @http.route(
         ["/my/service-contracts", "/my/service-contracts/page/<int:page>"],

@@ -16,3 +16,4 @@ from . import test_price_revision
 from . import test_service_level
 from . import test_readonly_routes
 from . import test_cron_concurrency
+from . import test_portal_perf

@@ -4,15 +4,16 @@ Extensions (service_shipping, service_contracts) subclass ``ServicePortal``
 and extend the ``_service_order_*`` hooks (documented in readme/USAGE.md).
 """
 
+import datetime
 from urllib.parse import urlencode
 
 from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
-from odoo import http
+from odoo import fields, http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.fields import Domain
 from odoo.http import request
-from odoo.tools import consteq
+from odoo.tools import consteq, format_date
 from odoo.tools.sql import escape_psql
 
 from odoo.addons.mail.controllers.attachment import AttachmentController
@@ -223,6 +224,73 @@ class ServicePortal(CustomerPortal):
             return device
         return name | serial | device
 
+    def _service_list_date_formatter(self):
+        """``format(value)``: a date, or a datetime in the user's time zone,
+        formatted as the ``date`` widget of ``t-field`` does (language's date
+        format), each distinct day formatted once per page instead of once a
+        row; False for no value (``t-out`` then leaves the tag out, as
+        ``t-field`` does)."""
+        env = request.env
+        formatted = {}
+
+        def format_value(value):
+            if not value:
+                return False  # as t-field: no tag for an empty value
+            if isinstance(value, datetime.datetime):
+                value = fields.Datetime.context_timestamp(env["res.lang"], value)
+                value = value.date()
+            if value not in formatted:
+                formatted[value] = format_date(env, value)
+            return formatted[value]
+
+        return format_value
+
+    def _service_list_monetary_formatter(self):
+        """``format(amount, currency)``: as the ``monetary`` widget of
+        ``t-field`` renders it, each distinct amount formatted once per page."""
+        Monetary = request.env["ir.qweb.field.monetary"]
+        formatted = {}
+
+        def format_amount(amount, currency):
+            key = (amount, currency.id)
+            if key not in formatted:
+                formatted[key] = Monetary.value_to_html(
+                    amount, {"display_currency": currency}
+                )
+            return formatted[key]
+
+        return format_amount
+
+    def _service_list_badges(self, template, records, name):
+        """{state: html}: the status badge ``template`` (which depends on the
+        record's state only) rendered once per state present on the page,
+        for the rows to output, instead of one ``t-call`` a row."""
+        IrQweb = request.env["ir.qweb"]
+        samples = {}
+        for record in records:
+            samples.setdefault(record.state, record)
+        return {
+            state: IrQweb._render(template, {name: record})
+            for state, record in samples.items()
+        }
+
+    def _service_order_list_cells(self, orders):
+        """{order id: cells} of the rows of the list, computed once per page:
+        dates formatted, location name (sudo: shown even when the location is
+        not public; display only)."""
+        format_value = self._service_list_date_formatter()
+        locations = {
+            location.id: location.name or "" for location in orders.location_id.sudo()
+        }
+        return {
+            order.id: {
+                "created": format_value(order.create_date),
+                "promised": format_value(order.date_promised),
+                "location": locations.get(order.location_id.id, ""),
+            }
+            for order in orders
+        }
+
     def _is_company_contact(self, partner):
         return partner.commercial_partner_id != partner
 
@@ -317,6 +385,10 @@ class ServicePortal(CustomerPortal):
         values.update(
             {
                 "orders": orders,
+                "order_cells": self._service_order_list_cells(orders),
+                "order_badges": self._service_list_badges(
+                    "service_portal.portal_service_order_state_badge", orders, "order"
+                ),
                 "page_name": "service_order",
                 "pager": pager,
                 "default_url": url,

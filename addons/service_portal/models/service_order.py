@@ -412,6 +412,11 @@ class ServiceOrder(models.Model):
     )
     # the public tracking page looks orders up by lower(name)
     _name_lower_idx = models.Index("(lower(name))")
+    # the portal list (a customer's orders, newest first, 80 a page) reads
+    # its page in the index order and stops after it, whatever the number of
+    # orders; its filter counts (per state) read the index only
+    _portal_list_idx = models.Index("(partner_id, create_date DESC, id DESC)")
+    _portal_count_idx = models.Index("(partner_id, company_id, state)")
 
     def _default_request_type_id(self):
         company = self.env.company

@@ -1,3 +1,5 @@
+from lxml import etree
+
 from odoo.tests import tagged
 
 from .test_portal_common import ServicePortalHttpCommon
@@ -70,3 +72,38 @@ class TestPortalPerformance(ServicePortalHttpCommon):
         # the list really shows the 50 orders
         response = self._get(urls["list"])
         self.assertEqual(response.text.count("o_service_order_row"), 50)
+
+    def test_list_cells_render_as_field_widgets(self):
+        """The list's cells, formatted once per page by the controller, and
+        its badges, rendered once per state, are what the ``t-field``
+        widgets and the badge template render for each row."""
+        self._login(self.portal_user)
+        orders = self._create_orders(6)
+        orders[1].date_promised = "2026-03-04"
+        text = self._get("/my/service-orders?filterby=all").text
+        self.assertEqual(text.count("o_service_order_row"), 6)
+        user = self.portal_user
+        qweb = self.env(user=user, context={"lang": user.lang, "tz": user.tz})[
+            "ir.qweb"
+        ]
+
+        def render(template, order):
+            if template.startswith("<"):
+                template = etree.fromstring(template)
+            return str(qweb._render(template, {"order": order})).strip()
+
+        for order in orders:
+            with self.subTest(order=order.name):
+                # twice a row: small screens and the status column
+                badge = render("service_portal.portal_service_order_state_badge", order)
+                same_state = orders.filtered(lambda o, s=order.state: o.state == s)
+                self.assertEqual(text.count(badge), 2 * len(same_state))
+                created = render(
+                    '<span t-field="order.create_date" '
+                    "t-options=\"{'widget': 'date'}\"/>",
+                    order,
+                )
+                self.assertIn(created, text)
+                if order.date_promised:
+                    promised = render('<span t-field="order.date_promised"/>', order)
+                    self.assertIn(promised, text)

@@ -159,6 +159,18 @@ class ServiceShippingPortal(ServicePortal):
             groups[key]["orders"] |= order
         return list(groups.values())
 
+    def _shipment_list_cells(self, shipments_sudo):
+        """{shipment id: cells} of the rows of the list, computed once per
+        page as the ``date`` widget of ``t-field`` rendered them per row:
+        date confirmed."""
+        format_value = self._service_list_date_formatter()
+        return {
+            shipment.id: {
+                "confirmed": format_value(shipment.date_confirmed),
+            }
+            for shipment in shipments_sudo
+        }
+
     def _prepare_shipments_values(self, reseller, page=1, error=None, selected=()):
         values = self._prepare_portal_layout_values()
         Shipment = request.env["service.shipment"]
@@ -180,6 +192,12 @@ class ServiceShippingPortal(ServicePortal):
                     self._get_waiting_orders(reseller)
                 ),
                 "shipments": shipments.sudo(),
+                "shipment_cells": self._shipment_list_cells(shipments.sudo()),
+                "shipment_badges": self._service_list_badges(
+                    "service_shipping.portal_shipment_state_badge",
+                    shipments.sudo(),
+                    "shipment",
+                ),
                 "pager": pager,
                 "error": error,
                 "selected_ids": set(selected),

@@ -7,3 +7,4 @@ from . import test_tour
 from . import test_portal_fields
 from . import test_reports_translated
 from . import test_readonly_routes
+from . import test_portal_perf
