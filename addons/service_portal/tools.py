@@ -3,6 +3,7 @@
 import hashlib
 from contextlib import contextmanager
 
+from odoo.http import request
 from odoo.sql_db import Cursor
 from odoo.tools import SQL
 
@@ -16,6 +17,13 @@ def get_positive_int_param(env, key, default):
     except (TypeError, ValueError):
         return default
     return value if value > 0 else default
+
+
+def readonly_on_get(controller, rule, args):
+    """``readonly=`` of a route whose GET only shows a page and whose POST
+    saves: the GET is served on a read-only cursor (the replica with
+    ``db_replica_host``), the POST on a read/write one."""
+    return request.httprequest.method == "GET"
 
 
 def advisory_lock_key(value):

@@ -21,6 +21,7 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..models.service_order import CLOSED_STATES, LEGACY_REQUEST_TYPES, OPEN_STATES
+from ..tools import readonly_on_get
 
 # PostgreSQL integer ids: anything larger cannot exist (and would fail in SQL).
 MAX_RECORD_ID = 2**31 - 1
@@ -1008,7 +1009,7 @@ class ServicePortal(CustomerPortal):
         website=True,
         methods=["GET", "POST"],
         # the form (GET) only reads; the POST saves the draft
-        readonly=lambda self, rule, args: request.httprequest.method == "GET",
+        readonly=readonly_on_get,
         max_content_length=lambda self: self._service_order_max_request_size(),
     )
     def portal_service_order_new(self, **kwargs):
@@ -1039,7 +1040,7 @@ class ServicePortal(CustomerPortal):
         website=True,
         methods=["GET", "POST"],
         # the form (GET) only reads; the POST saves the draft
-        readonly=lambda self, rule, args: request.httprequest.method == "GET",
+        readonly=readonly_on_get,
         max_content_length=lambda self: self._service_order_max_request_size(),
     )
     def portal_service_order_edit(self, order_id, **kwargs):

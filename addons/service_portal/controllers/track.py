@@ -8,6 +8,7 @@ from ..models.service_track_attempt import (
     TRACK_RIGHT_NAME_ONLY,
     clean_track_input,
 )
+from ..tools import readonly_on_get
 
 TRACK_CAPTCHA_ACTION = "service_track"
 # The form is a few fields and a captcha token: larger bodies get a 413.
@@ -18,10 +19,6 @@ class ServiceTrack(http.Controller):
     """Public tracking page: an order number and the customer's last name
     give the status of one service order, nothing personal."""
 
-    def _service_track_readonly(self, rule, args):
-        """The form (GET) only reads: serve it on a read-only cursor."""
-        return request.httprequest.method == "GET"
-
     @http.route(
         "/service/track",
         type="http",
@@ -29,7 +26,7 @@ class ServiceTrack(http.Controller):
         website=True,
         methods=["GET", "POST"],
         sitemap=False,
-        readonly=_service_track_readonly,
+        readonly=readonly_on_get,  # the look-up (POST) logs failures
         max_content_length=TRACK_MAX_CONTENT_LENGTH,
     )
     def service_track(self, **post):
