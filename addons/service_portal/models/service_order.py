@@ -525,13 +525,22 @@ class ServiceOrder(models.Model):
 
     @api.depends("device_model_id", "company_id")
     def _compute_troubleshooting_ids(self):
-        Guide = self.env["service.troubleshooting"]
+        # one search for all the orders (a list of orders), sorted per order
+        guides = self.env["service.troubleshooting"].search(
+            Domain("company_id", "in", [False, *self.company_id.ids])
+            & (
+                Domain("device_model_ids", "=", False)
+                | Domain("device_model_ids", "in", self.device_model_id.ids)
+            )
+        )
         for order in self:
-            order.troubleshooting_ids = Guide.search(
-                Domain("company_id", "in", [False, order.company_id.id])
-                & (
-                    Domain("device_model_ids", "=", False)
-                    | Domain("device_model_ids", "in", order.device_model_id.ids)
+            order.troubleshooting_ids = guides.filtered(
+                lambda guide, order=order: (
+                    not guide.company_id or guide.company_id == order.company_id
+                )
+                and (
+                    not guide.device_model_ids
+                    or order.device_model_id in guide.device_model_ids
                 )
             )
 
