@@ -63,6 +63,24 @@ class ServiceCustomersMixin:
             setattr(cls, attr, user)
 
 
+class ServiceLanguageMixin:
+    """Polish and Swedish installed and offered by the website (with English,
+    and only those), with the addons' translations loaded (as
+    ``--load-language`` does)."""
+
+    @classmethod
+    def _setup_service_languages(cls, codes=("pl_PL", "sv_SE"), addons=None):
+        langs = cls.env["res.lang"]
+        for code in codes:
+            langs |= cls.env["res.lang"]._activate_lang(code)
+        cls.env["ir.module.module"]._load_module_terms(
+            addons or ["service_portal"], list(codes), overwrite=True
+        )
+        cls.website = cls.env["website"].get_current_website()
+        cls.website.language_ids = langs | cls.env.ref("base.lang_en")
+        return langs
+
+
 class ServicePortalCommon(ServiceCustomersMixin, TransactionCase):
     """Data shared by the service_portal tests (no demo data)."""
 

@@ -4,8 +4,8 @@ from lxml import html as lxml_html
 from odoo.tests import tagged
 from odoo.tools.misc import file_path
 
+from .common import ServiceLanguageMixin
 from .test_portal_common import ServicePortalHttpCommon
-from .test_portal_language import ServiceLanguageMixin
 
 # A few strings each page must show in the customer's language.
 EXPECTED = {

@@ -1,6 +1,6 @@
 from odoo.tests import tagged
 
-from odoo.addons.service_portal.tests.test_portal_language import ServiceLanguageMixin
+from odoo.addons.service_portal.tests.common import ServiceLanguageMixin
 
 from .common import ServiceShippingCommon
 
