@@ -5,10 +5,11 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup, escape
 from psycopg2 import IntegrityError
+from psycopg2.errors import SerializationFailure
 
 from odoo import api, fields, models
 from odoo.exceptions import LockError, UserError, ValidationError
-from odoo.tools import format_amount, format_date, split_every
+from odoo.tools import SQL, format_amount, format_date, split_every
 
 from odoo.addons.service_portal.models.service_state_mixin import (
     SERVICE_MANAGER_GROUP,
@@ -34,6 +35,9 @@ INVOICING_PERIODS = [
 # Length of an invoicing period in months.
 PERIOD_MONTHS = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}
 
+# When the invoicing skipped contracts that another transaction was invoicing
+# or changing, it runs again after this delay.
+INVOICING_RETRY_DELAY = timedelta(minutes=5)
 # Contracts handled per committed batch by the scheduled actions.
 CRON_BATCH_SIZE = 50
 # Contracts invoiced per committed batch, in one invoice create and one
@@ -684,6 +688,18 @@ class ServiceContract(models.Model):
         self._check_action_rights(groups=BILLING_GROUP)
         self._check_state(("active", "expired"), self.env._("Invoice Now"))
         today = fields.Date.context_today(self)
+        # the scheduled action (of this server or another) skips the contracts
+        # locked here, and a user gets an answer now instead of waiting for
+        # an invoicing in progress to end on the ledger's unique index
+        try:
+            self.lock_for_update(allow_referencing=True)
+        except LockError:
+            raise UserError(
+                self.env._(
+                    "These contracts are being invoiced or revised by someone "
+                    "else. Try again in a moment."
+                )
+            ) from None
         moves = self.env["account.move"]
         for contract in self:
             period = contract._get_next_period()
@@ -902,8 +918,11 @@ class ServiceContract(models.Model):
             order="next_invoice_date, id",
         )
         remaining = len(contracts)
+        retry_planned = False
         for batch_ids in split_every(batch_size, contracts.ids):
-            batch = self.browse(batch_ids)
+            batch = self.browse(batch_ids)._lock_for_invoicing()
+            if len(batch) < len(batch_ids) and not retry_planned:
+                retry_planned = self._plan_invoicing_retry()
             for company, company_batch in batch.grouped("company_id").items():
                 company_batch.with_company(company)._invoice_batch(today)
             remaining -= len(batch_ids)
@@ -911,6 +930,56 @@ class ServiceContract(models.Model):
                 len(batch_ids), remaining=remaining
             ):
                 break
+
+    def _lock_for_invoicing(self):
+        """The contracts of ``self`` locked for this transaction, without
+        those another transaction is invoicing or revising right now (a second
+        server's scheduled action, "Invoice Now", a price revision): they are
+        being done there, and waiting for them would only end on the ledger's
+        unique index. Also none when one of them changed since this
+        transaction took its snapshot (PostgreSQL refuses to lock a row
+        changed since, under Odoo's repeatable read): the next run, in a new
+        transaction, sees what that change did. Skipped contracts are left
+        for the next run (``_plan_invoicing_retry``); nothing is logged as an
+        error."""
+        if not self:
+            return self
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM %s WHERE id IN %s "
+                        "FOR NO KEY UPDATE SKIP LOCKED",
+                        SQL.identifier(self._table),
+                        tuple(self.ids),
+                    ),
+                    log_exceptions=False,
+                )
+                locked = {row[0] for row in self.env.cr.fetchall()}
+        except SerializationFailure:
+            locked = set()
+        skipped = len(self) - len(locked)
+        if skipped:
+            _logger.info(
+                "%s service contracts skipped: being invoiced by another "
+                "transaction; left for the next run.",
+                skipped,
+            )
+        return self.filtered(lambda contract: contract.id in locked)
+
+    @api.model
+    def _plan_invoicing_retry(self):
+        """Run the invoicing again in a few minutes, for the contracts it
+        skipped (``_lock_for_invoicing``) rather than a day later. Returns
+        whether a run was planned."""
+        cron = self.env.ref(
+            "service_contracts.ir_cron_service_contract_invoice",
+            raise_if_not_found=False,
+        )
+        if not cron:
+            return False
+        cron.sudo()._trigger(fields.Datetime.now() + INVOICING_RETRY_DELAY)
+        return True
 
     def _invoice_batch(self, today):
         """Invoice the due periods of the contracts of ``self`` (one company)

@@ -1,24 +1,57 @@
+import json
+import os
+import subprocess
+import sys
 import threading
+import time
 from datetime import date
+from pathlib import Path
 from unittest.mock import patch
 
 from dateutil.relativedelta import relativedelta
 
+import odoo
 from odoo import SUPERUSER_ID, Command, api
+from odoo.exceptions import UserError
 from odoo.orm.environments import Transaction
 from odoo.tests import TransactionCase, tagged
-from odoo.tools import SQL, mute_logger
+from odoo.tools import SQL, config
+
+# One "server": loads the registry of the database, waits for the test's go
+# (a shared advisory lock, granted when the test releases its exclusive one),
+# then runs the invoicing as the scheduled action does.
+SERVER_SCRIPT = """
+import json, sys
+from odoo import SUPERUSER_ID, api
+from odoo.modules.registry import Registry
+from odoo.tools import SQL, config
+
+options = json.loads(sys.argv[1])
+config.parse_config(options["args"], setup_logging=True)
+registry = Registry(options["db"])
+with registry.cursor() as cr:
+    cr.execute(SQL("SELECT pg_advisory_lock_shared(%s)", options["key"]))
+    cr.execute(SQL("SELECT pg_advisory_unlock_shared(%s)", options["key"]))
+with registry.cursor() as cr:
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    env["service.contract"]._cron_invoice_contracts()
+print("invoicing ran", flush=True)
+"""
 
 
 @tagged("post_install", "-at_install")
 class TestContractCronConcurrency(TransactionCase):
     """Two Odoo servers on one database run the invoicing scheduled action at
-    the same moment (issue 14 §4): every due period is invoiced exactly once.
+    the same moment (issue 14 §4): every due period is invoiced exactly once,
+    and the server that comes second skips the contracts the first is
+    invoicing without an error.
 
-    Each "server" is a thread with a cursor of its own that commits, as the
-    scheduled action does: the data must be committed for both to see it, so
-    the test commits its own accounting (a sale journal and two accounts of
-    the main company), customer and contracts, and deletes them afterwards."""
+    A "server" is either a thread with a cursor of its own that commits, as
+    the scheduled action does (the order of the two is then set by the test),
+    or an Odoo process of its own. The data must be committed for both to see
+    it, so the test commits its own accounting (a sale journal and two
+    accounts of the main company), customer and contracts, and deletes them
+    afterwards."""
 
     CONTRACTS = 3
 
@@ -112,6 +145,8 @@ class TestContractCronConcurrency(TransactionCase):
             )
             contracts.action_accept()
             self.ids["contracts"] = contracts.ids
+            cr.execute(SQL("SELECT COALESCE(max(id), 0) FROM ir_cron_trigger"))
+            self.ids["last_trigger"] = cr.fetchone()[0]
             self.due = {
                 contract.id: len(contract._get_due_periods(date.today()))
                 for contract in contracts
@@ -120,6 +155,10 @@ class TestContractCronConcurrency(TransactionCase):
     def _cleanup(self):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+            if "last_trigger" in self.ids:
+                env["ir.cron.trigger"].search(
+                    [("id", ">", self.ids["last_trigger"])]
+                ).unlink()
             contract_ids = self.ids.get("contracts") or []
             moves = env["account.move"].search(
                 [("service_contract_id", "in", contract_ids)]
@@ -146,46 +185,7 @@ class TestContractCronConcurrency(TransactionCase):
                 if self.ids.get(key):
                     env[model].browse(self.ids[key]).unlink()
 
-    def _run_cron_in_two_servers(self):
-        """Both threads search the due contracts, wait for each other, then
-        invoice: the second finds the periods invoiced by the first."""
-        barrier = threading.Barrier(2, timeout=30)
-        Contract = self.registry["service.contract"]
-        invoice_batch = Contract._invoice_batch
-        errors = []
-
-        def waiting_invoice_batch(contracts, today):
-            mine = contracts.filtered(lambda c: c.id in self.ids["contracts"])
-            if mine:
-                barrier.wait()
-            return invoice_batch(contracts, today)
-
-        def server():
-            try:
-                with self.registry.cursor() as cr:
-                    # the test runner holds the lock of Registry(db) while the
-                    # tests run: hand the registry to the thread's transaction
-                    cr.transaction = Transaction(self.registry)
-                    env = api.Environment(cr, SUPERUSER_ID, {})
-                    env["service.contract"]._cron_invoice_contracts()
-            except Exception as error:  # noqa: BLE001 - reported by the test
-                errors.append(error)
-
-        with patch.object(Contract, "_invoice_batch", waiting_invoice_batch):
-            threads = [threading.Thread(target=server) for _ in range(2)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(timeout=90)
-        self.assertFalse(errors)
-        self.assertFalse(any(thread.is_alive() for thread in threads))
-
-    # the server that comes second fails on the ledger's unique index (logged
-    # by odoo.sql_db) and logs the contracts it could not invoice
-    @mute_logger("odoo.sql_db", "odoo.addons.service_contracts.models.service_contract")
-    def test_two_servers_invoice_each_period_once(self):
-        self.assertEqual(set(self.due.values()), {3})
-        self._run_cron_in_two_servers()
+    def _assert_each_period_invoiced_once(self):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             for contract in env["service.contract"].browse(self.ids["contracts"]):
@@ -204,3 +204,220 @@ class TestContractCronConcurrency(TransactionCase):
                         self.due[contract.id],
                     )
                     self.assertFalse(contract._get_due_periods(date.today()))
+
+    def _planned_retries(self):
+        """The runs of the invoicing planned since the test began."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            cron = env.ref("service_contracts.ir_cron_service_contract_invoice")
+            return env["ir.cron.trigger"].search_count(
+                [("id", ">", self.ids["last_trigger"]), ("cron_id", "=", cron.id)]
+            )
+
+    def _run_cron_in_two_threads(self, second_waits_for):
+        """Two "servers" (threads) search the due contracts, wait for each
+        other, then the first locks the contracts; the second tries to lock
+        them once the first ``"locked"`` them (and is still invoicing) or once
+        it is ``"done"`` (committed, after the second's snapshot was taken).
+        Returns the contracts each server locked."""
+        barrier = threading.Barrier(2, timeout=30)
+        first_locked = threading.Event()
+        first_done = threading.Event()
+        second_tried = threading.Event()
+        roles = {}  # thread id: "first" or "second"
+        role_lock = threading.Lock()
+        locked = {}
+        errors = []
+        Contract = self.registry["service.contract"]
+        lock_for_invoicing = Contract._lock_for_invoicing
+
+        def ordered_lock_for_invoicing(contracts):
+            if not set(contracts.ids) & set(self.ids["contracts"]):
+                return lock_for_invoicing(contracts)
+            barrier.wait()  # both servers have searched the due contracts
+            with role_lock:
+                role = "second" if roles else "first"
+                roles[threading.get_ident()] = role
+            if role == "second":
+                event = first_locked if second_waits_for == "locked" else first_done
+                self.assertTrue(event.wait(timeout=60))
+            result = lock_for_invoicing(contracts)
+            locked[role] = result.ids
+            if role == "first":
+                first_locked.set()
+                if second_waits_for == "locked":
+                    # keep the lock until the second server has tried
+                    self.assertTrue(second_tried.wait(timeout=60))
+            else:
+                second_tried.set()
+            return result
+
+        def server():
+            try:
+                with self.registry.cursor() as cr:
+                    # the test runner holds the lock of Registry(db) while the
+                    # tests run: hand the registry to the thread's transaction
+                    cr.transaction = Transaction(self.registry)
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    env["service.contract"]._cron_invoice_contracts()
+            except Exception as error:  # noqa: BLE001 - reported by the test
+                errors.append(error)
+            finally:
+                if roles.get(threading.get_ident()) == "first":
+                    first_done.set()  # committed (or failed: the test says)
+
+        with patch.object(Contract, "_lock_for_invoicing", ordered_lock_for_invoicing):
+            threads = [threading.Thread(target=server) for _ in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=90)
+        self.assertFalse(errors)
+        self.assertFalse(any(thread.is_alive() for thread in threads))
+        return locked
+
+    def test_two_servers_second_skips_contracts_being_invoiced(self):
+        """The second server finds the contracts locked by the first, still
+        invoicing them: it skips them, quietly, and the first invoices each
+        period once."""
+        self.assertEqual(set(self.due.values()), {3})
+        with self.assertNoLogs(level="ERROR"):
+            locked = self._run_cron_in_two_threads(second_waits_for="locked")
+        self.assertLessEqual(set(self.ids["contracts"]), set(locked["first"]))
+        self.assertFalse(set(self.ids["contracts"]) & set(locked["second"]))
+        self._assert_each_period_invoiced_once()
+        self.assertEqual(self._planned_retries(), 1, "the skipping server runs again")
+
+    def test_two_servers_second_skips_contracts_invoiced_meanwhile(self):
+        """The first server has invoiced and committed after the second took
+        its snapshot: PostgreSQL refuses the second a lock on rows changed
+        since; it skips them, quietly, and nothing is invoiced twice."""
+        with self.assertNoLogs(level="ERROR"):
+            locked = self._run_cron_in_two_threads(second_waits_for="done")
+        self.assertLessEqual(set(self.ids["contracts"]), set(locked["first"]))
+        self.assertFalse(set(self.ids["contracts"]) & set(locked["second"]))
+        self._assert_each_period_invoiced_once()
+        self.assertEqual(self._planned_retries(), 1, "the skipping server runs again")
+
+    def _lock_elsewhere(self, cr, contract_id):
+        """Lock a contract in the transaction of ``cr``, as an invoicing or a
+        price revision in progress does."""
+        cr.execute(
+            SQL(
+                "SELECT id FROM service_contract WHERE id = %s FOR NO KEY UPDATE",
+                contract_id,
+            )
+        )
+
+    def _fail_rather_than_wait(self, cr):
+        """The lock held elsewhere is held by this very thread: code that
+        waited for it would wait forever; make it fail instead."""
+        cr.execute(SQL("SET LOCAL lock_timeout = '10s'"))
+
+    def test_cron_skips_contract_locked_elsewhere(self):
+        """A contract another transaction holds is skipped without an error
+        and invoiced by the run planned a few minutes later; the others are
+        invoiced now."""
+        busy, *others = self.ids["contracts"]
+        with self.registry.cursor() as elsewhere:
+            self._lock_elsewhere(elsewhere, busy)
+            with self.assertNoLogs(level="ERROR"), self.registry.cursor() as cr:
+                self._fail_rather_than_wait(cr)
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                env["service.contract"]._cron_invoice_contracts()
+            elsewhere.rollback()
+        self.assertEqual(self._planned_retries(), 1)
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            contracts = env["service.contract"].browse(self.ids["contracts"])
+            invoiced = contracts.filtered("period_ids")
+            self.assertEqual(sorted(invoiced.ids), sorted(others))
+            # the planned run
+            env["service.contract"]._cron_invoice_contracts()
+        self._assert_each_period_invoiced_once()
+
+    def test_invoice_now_while_invoicing_elsewhere(self):
+        """ "Invoice Now" on a contract being invoiced or revised elsewhere
+        answers at once that someone else is on it, instead of waiting for
+        the other transaction and failing on the ledger."""
+        busy = self.ids["contracts"][0]
+        with self.registry.cursor() as elsewhere:
+            self._lock_elsewhere(elsewhere, busy)
+            with self.registry.cursor() as cr:
+                self._fail_rather_than_wait(cr)
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                with self.assertRaisesRegex(
+                    UserError, "being invoiced or revised by someone else"
+                ):
+                    env["service.contract"].browse(busy).action_invoice_now()
+                cr.rollback()
+            elsewhere.rollback()
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            self.assertFalse(env["service.contract"].browse(busy).period_ids)
+
+    def test_two_server_processes_invoice_each_period_once(self):
+        """Two Odoo processes on the test database run the invoicing at the
+        same moment (both wait on an advisory lock the test releases once
+        both are waiting): each period is invoiced once, and neither logs an
+        error."""
+        key = 1_400_014
+        odoo_path = str(Path(list(odoo.__path__)[0]).parent)
+        args = [
+            f"--addons-path={','.join(config['addons_path'])}",
+            f"--data-dir={config['data_dir']}",
+            "--log-level=warn",
+            "--max-cron-threads=0",
+        ]
+        for option in ("db_host", "db_port", "db_user", "db_password"):
+            if config[option]:
+                args.append(f"--{option}={config[option]}")
+        options = json.dumps({"args": args, "db": self.env.cr.dbname, "key": key})
+        environ = dict(os.environ)
+        environ["PYTHONPATH"] = os.pathsep.join(
+            filter(None, [odoo_path, environ.get("PYTHONPATH")])
+        )
+        with self.registry.cursor() as gate:
+            gate.execute(SQL("SELECT pg_advisory_lock(%s)", key))
+            servers = [
+                subprocess.Popen(  # noqa: S603 - our own script, no user input
+                    [sys.executable, "-c", SERVER_SCRIPT, options],
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    env=environ,
+                    text=True,
+                )
+                for _ in range(2)
+            ]
+            try:
+                deadline = time.monotonic() + 180
+                waiting = 0
+                while waiting < 2 and time.monotonic() < deadline:
+                    if any(server.poll() is not None for server in servers):
+                        break
+                    time.sleep(0.2)
+                    gate.execute(
+                        SQL(
+                            "SELECT count(*) FROM pg_locks WHERE locktype = "
+                            "'advisory' AND objid = %s AND NOT granted",
+                            key,
+                        )
+                    )
+                    waiting = gate.fetchone()[0]
+            finally:
+                gate.execute(SQL("SELECT pg_advisory_unlock(%s)", key))
+            outputs = []
+            for server in servers:
+                try:
+                    outputs.append(server.communicate(timeout=180)[0])
+                except subprocess.TimeoutExpired:
+                    server.kill()
+                    outputs.append(server.communicate()[0])
+        self.assertEqual(
+            waiting, 2, "both servers waited for the go:\n" + "\n".join(outputs)
+        )
+        for server, output in zip(servers, outputs, strict=True):
+            self.assertEqual(server.returncode, 0, output)
+            self.assertIn("invoicing ran", output)
+            self.assertNotRegex(output, r" (ERROR|CRITICAL) ", output)
+        self._assert_each_period_invoiced_once()
