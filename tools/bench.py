@@ -10,10 +10,14 @@ invoicing, on a throw-away database (``make bench``; CI does not run it).
    copies of one order made with ``INSERT ... SELECT generate_series``);
 3. starts one Odoo server (``--workers=0``, a free loopback port,
    ``--log-level=info``) and measures, as a logged-in portal user, the median
-   of 10 warm requests (3 warm-up requests first): milliseconds seen by the
+   of 20 warm requests (3 warm-up rounds first): milliseconds seen by the
    client, and the SQL queries and SQL time of each request, read from the
    werkzeug access log line Odoo writes at the info level
-   (``... "GET /my HTTP/1.1" 200 - <queries> <sql s> <other s>``);
+   (``... "GET /my HTTP/1.1" 200 - <queries> <sql s> <other s>``). The pages
+   compared in a ratio are requested in rounds, one request each a round
+   (the portal home, the lists and the order pages; the reseller's home and
+   lists; the tracking look-up and its empty form), so that a busier moment
+   of the machine slows them alike;
 4. invoices 1,000 monthly contracts in advance, one line each, with our
    scheduled action, then the same with OCA's ``contract`` 19.0: installed
    into this environment if missing (``pip install --no-deps``, it is not a
@@ -60,7 +64,7 @@ ADDONS = ["service_portal", "service_shipping", "service_contracts"]
 # Found with `pip index versions odoo-addon-contract` (latest 19.0 release).
 OCA_CONTRACT = "odoo-addon-contract==19.0.1.2.1.2"
 WARM_REQUESTS = 3
-MEASURED_REQUESTS = 10
+MEASURED_REQUESTS = 20
 ORDERS_PER_PAGE = 80  # portal's _items_per_page
 # the contracts list shows 80 a page, the shipments list 20
 DOCUMENTS = {"contracts": 100, "shipments": 30}
@@ -670,35 +674,57 @@ class Server:
     def measure(
         self, session, path, data=None, check=None, row_marker="o_service_order_row"
     ):
-        """Median ms (client), queries and SQL ms of ``MEASURED_REQUESTS``
-        requests after ``WARM_REQUESTS`` warm-up ones."""
-        samples = []
+        """Median ms (client), queries and SQL ms of one page: ``measure_rounds``
+        with that page alone."""
+        spec = (session, path, data, check, row_marker)
+        return self.measure_rounds({"page": spec})["page"]
+
+    def measure_rounds(self, specs):
+        """Median ms (client), queries and SQL ms of each page of ``specs``
+        (``{key: (session, path, data, check, row_marker)}``), requested in
+        ``WARM_REQUESTS + MEASURED_REQUESTS`` rounds of one request per page,
+        the order of the pages turned by one each round: pages compared in a
+        ratio are measured side by side, so that a moment when the machine is
+        busier slows them alike instead of one of them."""
+        keys = list(specs)
+        samples = {key: [] for key in keys}
         for index in range(WARM_REQUESTS + MEASURED_REQUESTS):
-            self.counter += 1
-            marker = str(self.counter)
-            separator = "&" if "?" in path else "?"
-            url = f"{self.url}{path}{separator}bench={marker}"
-            started = time.perf_counter()
-            if data is None:
-                response = session.get(url, timeout=120, allow_redirects=False)
-            else:
-                response = session.post(url, data=data, timeout=120)
-            elapsed = (time.perf_counter() - started) * 1000
-            if response.status_code != 200:
-                sys.exit(f"{path}: HTTP {response.status_code}")
-            if check and not check(response.text):
-                sys.exit(f"{path}: unexpected page (see {self.log_path})")
-            if index >= WARM_REQUESTS:
-                samples.append((elapsed, *self._access_line(marker), response.text))
-        queries = [s[1] for s in samples if s[1] is not None]
-        sql = [s[2] for s in samples if s[2] is not None]
-        return {
-            "ms": statistics.median(s[0] for s in samples),
-            "queries": statistics.median(queries) if queries else None,
-            "queries_range": (min(queries), max(queries)) if queries else None,
-            "sql_ms": statistics.median(sql) if sql else None,
-            "rows": samples[-1][3].count(row_marker),
-        }
+            shift = index % len(keys)
+            for key in keys[shift:] + keys[:shift]:
+                sample = self._request(*specs[key])
+                if index >= WARM_REQUESTS:
+                    samples[key].append(sample)
+        results = {}
+        for key, (*_spec, row_marker) in specs.items():
+            taken = samples[key]
+            queries = [s[1] for s in taken if s[1] is not None]
+            sql = [s[2] for s in taken if s[2] is not None]
+            results[key] = {
+                "ms": statistics.median(s[0] for s in taken),
+                "queries": statistics.median(queries) if queries else None,
+                "queries_range": (min(queries), max(queries)) if queries else None,
+                "sql_ms": statistics.median(sql) if sql else None,
+                "rows": taken[-1][3].count(row_marker) if row_marker else 0,
+            }
+        return results
+
+    def _request(self, session, path, data, check, row_marker):
+        """One request: (client ms, queries, SQL ms, page text)."""
+        self.counter += 1
+        marker = str(self.counter)
+        separator = "&" if "?" in path else "?"
+        url = f"{self.url}{path}{separator}bench={marker}"
+        started = time.perf_counter()
+        if data is None:
+            response = session.get(url, timeout=120, allow_redirects=False)
+        else:
+            response = session.post(url, data=data, timeout=120)
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code != 200:
+            sys.exit(f"{path}: HTTP {response.status_code}")
+        if check and not check(response.text):
+            sys.exit(f"{path}: unexpected page (see {self.log_path})")
+        return (elapsed, *self._access_line(marker), response.text)
 
 
 def track_found(html):
@@ -785,10 +811,14 @@ def measure_portal(db, sizes, results):
         public = server.session()
         form = public.get(server.url + "/service/track", timeout=60)
         track_post = {**data["track"], "csrf_token": csrf_token(form.text)}
-        results["track_small"] = server.measure(
-            public, "/service/track", track_post, track_found
-        )
+        tracking = {
+            "track": (public, "/service/track", track_post, track_found, None),
+            "form": (public, "/service/track", None, None, None),
+        }
+        measured = server.measure_rounds(tracking)
+        results["track_small"] = measured["track"]
         results["track_small"]["total"] = data["total"]
+        results["track_form_small"] = measured["form"]
 
         step(f"a portal customer with {large:,} orders (batched ORM creates)")
         large_data = run_worker(
@@ -803,12 +833,23 @@ def measure_portal(db, sizes, results):
         order_ids = {**data["orders"], "large": large_data["order"]}
         step(f"portal pages at {large_data['total']:,} orders in all")
         sessions = {key: server.session(user) for key, user in users.items()}
-        results["home"] = server.measure(sessions["medium"], "/my")
+        pages = {"home": (sessions["medium"], "/my", None, None, None)}
         for key in ("small", "medium", "large"):
-            results[f"list_{key}"] = server.measure(sessions[key], "/my/service-orders")
-            results[f"order_{key}"] = server.measure(
-                sessions[key], f"/my/service-orders/{order_ids[key]}"
+            pages[f"list_{key}"] = (
+                sessions[key],
+                "/my/service-orders",
+                None,
+                None,
+                "o_service_order_row",
             )
+            pages[f"order_{key}"] = (
+                sessions[key],
+                f"/my/service-orders/{order_ids[key]}",
+                None,
+                None,
+                None,
+            )
+        results.update(server.measure_rounds(pages))
         step(
             f"a reseller with {DOCUMENTS['contracts']} contracts and "
             f"{DOCUMENTS['shipments']} shipments"
@@ -817,12 +858,26 @@ def measure_portal(db, sizes, results):
             db, "portal_documents", location_id=data["location_id"], **DOCUMENTS
         )
         docs_session = server.session(docs["user"])
-        results["home_docs"] = server.measure(docs_session, "/my")
-        results["contracts_list"] = server.measure(
-            docs_session, "/my/service-contracts", row_marker="o_service_contract_row"
-        )
-        results["shipments_list"] = server.measure(
-            docs_session, "/my/shipments", row_marker="o_shipment_row"
+        results.update(
+            server.measure_rounds(
+                {
+                    "home_docs": (docs_session, "/my", None, None, None),
+                    "contracts_list": (
+                        docs_session,
+                        "/my/service-contracts",
+                        None,
+                        None,
+                        "o_service_contract_row",
+                    ),
+                    "shipments_list": (
+                        docs_session,
+                        "/my/shipments",
+                        None,
+                        None,
+                        "o_shipment_row",
+                    ),
+                }
+            )
         )
 
         step(f"{track_large:,} orders in all (SQL INSERT ... generate_series)")
@@ -830,10 +885,10 @@ def measure_portal(db, sizes, results):
             db, "sql_orders", total=track_large, prototype_id=data["prototype_id"]
         )
         step(f"tracking at {sql_data['total']:,} orders")
-        results["track_large"] = server.measure(
-            public, "/service/track", track_post, track_found
-        )
+        measured = server.measure_rounds(tracking)
+        results["track_large"] = measured["track"]
         results["track_large"]["total"] = sql_data["total"]
+        results["track_form_large"] = measured["form"]
         results["sql_inserted"] = sql_data["inserted"]
 
 
@@ -919,10 +974,15 @@ def portal_lines(results, sizes):
         rows.append((f"`/my/service-orders`, {count:,} orders", result, notes))
     for key, count in (("small", small), ("medium", medium), ("large", large)):
         rows.append((f"order page, customer of {count:,}", results[f"order_{key}"], ""))
-    for key in ("track_small", "track_large"):
-        result = results[key]
+    for size in ("small", "large"):
+        result = results[f"track_{size}"]
+        form = results[f"track_form_{size}"]
         rows.append(
-            (f"`/service/track` POST, {result['total']:,} orders", result, "found")
+            (
+                f"`/service/track` POST, {result['total']:,} orders",
+                result,
+                f"found; the empty form (GET) in the same rounds: {fmt(form['ms'])} ms",
+            )
         )
     lines = [
         f"| {label} | {fmt(result['ms'])} | {queries_cell(result)} "
@@ -941,6 +1001,10 @@ def portal_lines(results, sizes):
             f"page); its `/my`: {fmt(docs_home['ms'])} ms |"
         )
     list_medium, list_large = results["list_medium"], results["list_large"]
+    look_up = {
+        size: results[f"track_{size}"]["ms"] - results[f"track_form_{size}"]["ms"]
+        for size in ("small", "large")
+    }
     lines += [
         f"| ratio {large:,} ÷ {medium:,} orders (list) "
         f"| {ratio(list_large['ms'], list_medium['ms'])} | | | goal ≤ 1.1× |",
@@ -954,7 +1018,8 @@ def portal_lines(results, sizes):
         "| goal ≤ 1.4× |",
         "| ratio tracking largest ÷ smallest "
         f"| {ratio(results['track_large']['ms'], results['track_small']['ms'])} "
-        "| | | flat |",
+        "| | | flat; the look-up's own cost (POST − form) "
+        f"{fmt(look_up['small'])} → {fmt(look_up['large'])} ms |",
     ]
     return lines
 
@@ -1000,7 +1065,8 @@ def print_table(results, sizes, load, profiled):
     if "home" in results:
         lines.append(
             f"Pages: median of {MEASURED_REQUESTS} warm requests as a logged-in "
-            "portal user (tracking: public), one server with --workers=0; ms "
+            "portal user (tracking: public), the pages compared in a ratio "
+            "requested in turn, round by round; one server with --workers=0; ms "
             "seen by the client; queries and SQL ms from Odoo's access log. "
             "Orders: batched ORM creates, then "
             f"{results['sql_inserted']:,} copies by SQL for the tracking at the "

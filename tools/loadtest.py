@@ -19,7 +19,8 @@ Then it prints throughput and p50/p95 per step and checks: no 5xx, every order
 a customer approved exists exactly once with its answers, the brute-forcing
 client got 429 during the run. Exits non-zero on failure; drops the database.
 
-Usage: tools/loadtest.py [--users 50] [--staff 5] [--time 60] [--keep-db]
+Usage: tools/loadtest.py [--users 50] [--staff 5] [--time 60] [--spawn-rate 5]
+                         [--keep-db]
 Locust is installed by ``make loadtest`` (``pip install locust``); it is not a
 requirement of the project.
 """
@@ -40,6 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from portal_client import (  # noqa: E402
     BUILD,
+    CSRF_RE,
     create_demo_db,
     csrf,
     free_port,
@@ -94,6 +96,27 @@ print("SETUP=" + json.dumps({"customers": users, "keys": keys}))
 
 if __name__ != "__main__":  # imported by Locust
     from locust import HttpUser, between, events, task
+    from locust.exception import StopUser
+    from requests.adapters import HTTPAdapter
+    from urllib3.util.retry import Retry
+
+    # Odoo's prefork workers close a kept-alive connection after 2 s without a
+    # request (ODOO_HTTP_SOCKET_TIMEOUT); a client that sends its next request
+    # just then gets "RemoteDisconnected". Browsers send such a GET again on a
+    # new connection; so do the simulated clients (GETs only: a POST is never
+    # sent twice, so no order can be created twice by the client).
+    RETRY_GET = Retry(
+        total=2,
+        connect=2,
+        read=2,
+        status=0,
+        other=0,
+        allowed_methods=frozenset({"GET"}),
+        raise_on_status=False,
+    )
+
+    def retry_idle_gets(client):
+        client.mount("http://", HTTPAdapter(max_retries=RETRY_GET))
 
     # Odoo's --proxy-mode trusts X-Forwarded-For only on requests that carry
     # X-Forwarded-Host: each simulated client gets an address of its own.
@@ -104,7 +127,14 @@ if __name__ != "__main__":  # imported by Locust
     customer_ids = itertools.count()
     agent_ids = itertools.count()
     lock = threading.Lock()
-    RESULTS = {"approved": [], "server_errors": [], "brute_codes": {}, "staff": {}}
+    RESULTS = {
+        "approved": [],
+        "server_errors": [],
+        "brute_codes": {},
+        "staff": {},
+        "logins": [],
+        "login_failures": [],
+    }
 
     @events.request.add_listener
     def _count_5xx(name, response, exception, **kwargs):
@@ -128,16 +158,25 @@ if __name__ != "__main__":  # imported by Locust
             self.client.headers.update(FORWARDED, **{"X-Forwarded-For": self.ip})
             self.serials = itertools.count(1)
             self.orders = []  # (name, serial) approved
+            retry_idle_gets(self.client)
             page = self.client.get("/web/login", name="login")
-            self.client.post(
+            token = CSRF_RE.search(page.text or "")
+            logged_in = token and self.client.post(
                 "/web/login",
                 data={
                     "login": self.me["login"],
                     "password": self.me["login"],
-                    "csrf_token": csrf(page.text),
+                    "csrf_token": token.group(1),
                 },
                 name="login",
             )
+            with lock:
+                if logged_in and "/web/login" not in logged_in.url:
+                    RESULTS["logins"].append(self.me["login"])
+                else:
+                    RESULTS["login_failures"].append(self.me["login"])
+            if not logged_in or "/web/login" in logged_in.url:
+                raise StopUser()
 
         @task
         def visit_and_order(self):
@@ -197,6 +236,7 @@ if __name__ != "__main__":  # imported by Locust
 
         def on_start(self):
             key = SETUP["keys"][next(agent_ids) % len(SETUP["keys"])]
+            retry_idle_gets(self.client)
             self.client.headers.update(
                 {"Authorization": f"Bearer {key}", "X-Odoo-Database": DB}
             )
@@ -243,6 +283,7 @@ if __name__ != "__main__":  # imported by Locust
         def on_start(self):
             self.client.headers.update(FORWARDED, **{"X-Forwarded-For": "10.66.0.1"})
             self.tries = itertools.count()
+            retry_idle_gets(self.client)
             page = self.client.get("/service/track", name="brute track GET")
             self.token = csrf(page.text)
 
@@ -332,6 +373,12 @@ def main():
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--staff", type=int, default=5)
     parser.add_argument("--time", type=int, default=60, help="seconds")
+    parser.add_argument(
+        "--spawn-rate",
+        type=float,
+        default=5,
+        help="clients started per second (5: the 58 clients in 12 s)",
+    )
     parser.add_argument("--keep-db", action="store_true")
     parser.add_argument(
         "--reuse-db",
@@ -383,7 +430,7 @@ def main():
                 "-u",
                 str(total),
                 "-r",
-                "20",
+                str(options.spawn_rate),
                 "-t",
                 f"{options.time}s",
                 "--csv",
@@ -407,6 +454,11 @@ def main():
             f" {results['server_errors'][:5]}"
         )
     problems += check_orders(results["approved"], run)
+    if results["login_failures"]:
+        problems.append(
+            f"{len(results['login_failures'])} customers could not log in:"
+            f" {results['login_failures'][:5]}"
+        )
     if not results["brute_codes"].get("429"):
         problems.append(
             f"the brute-forcing client never got 429: {results['brute_codes']}"
@@ -414,6 +466,10 @@ def main():
     print(
         f"\napproved orders: {len(results['approved'])}, all found once with answers: "
         f"{'yes' if not any('LT-' in p for p in problems) else 'no'}"
+    )
+    print(
+        f"customers logged in: {len(results['logins'])}"
+        f" (failed: {len(results['login_failures'])})"
     )
     print(f"5xx answers: {len(results['server_errors'])}")
     print(f"brute-forcing client, status codes: {results['brute_codes']}")
