@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Benchmark of the portal pages, the public tracking look-up and the contract
-invoicing, on a throw-away database (``make bench``; CI does not run it).
+"""Benchmark of the portal pages, the public tracking look-up, the knowledge
+base's search and suggestions, the dispatch's ``action_auto_assign()`` and the
+contract invoicing, on a throw-away database (``make bench``; CI does not run
+it).
 
-1. creates a database and installs service_portal, service_shipping and
-   service_contracts (no demo data);
+1. creates a database and installs the five addons (no demo data);
 2. builds the data: customers with portal accounts and 20, 500 and 10,000
    service orders (batched ORM creates), then 200,000 orders in all for the
    tracking look-up (the ORM would take about ten minutes for those: they are
@@ -18,6 +19,10 @@ invoicing, on a throw-away database (``make bench``; CI does not run it).
    (the portal home, the lists and the order pages; the reseller's home and
    lists; the tracking look-up and its empty form), so that a busier moment
    of the machine slows them alike;
+   then, on the same server, the help centre's search and the new-order
+   form's suggestions at 20 and 2,000 published articles; then
+   ``action_auto_assign()`` as tools/bench_dispatch.py measures it (5
+   technicians and 100 open orders, 200 and 10,000), in companies of its own;
 4. invoices 1,000 monthly contracts in advance, one line each, with our
    scheduled action, then the same with OCA's ``contract`` 19.0: installed
    into this environment if missing (``pip install --no-deps``, it is not a
@@ -60,7 +65,13 @@ ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build"
 LOGS = BUILD / "bench"
 CONF = Path(os.environ.get("BENCH_ODOO_CONF") or BUILD / "odoo.conf")
-ADDONS = ["service_portal", "service_shipping", "service_contracts"]
+ADDONS = [
+    "service_portal",
+    "service_shipping",
+    "service_contracts",
+    "service_dispatch",
+    "service_knowledge",
+]
 # Found with `pip index versions odoo-addon-contract` (latest 19.0 release).
 OCA_CONTRACT = "odoo-addon-contract==19.0.1.2.1.2"
 WARM_REQUESTS = 3
@@ -73,6 +84,13 @@ ACCESS_LOG_RE = re.compile(
     r"(?P<status>\d+) \S+ (?P<queries>\d+|-) (?P<sql>[\d.]+|-) (?P<other>[\d.]+|-)"
 )
 RESULT_PREFIX = "BENCH-RESULT "
+# Knowledge base: published articles at each size; the first
+# KNOWLEDGE_MATCHES are about a battery draining (general: every device
+# model), the others filler text of made-up words that match no search.
+KNOWLEDGE_SIZES = (20, 2_000)
+KNOWLEDGE_MATCHES = 10
+HELP_SEARCH = "battery drain"
+SUGGEST_TEXT = "The battery drains overnight since the last update"
 SIZES = {"full": (20, 500, 10_000, 1_000, 200_000, 1_000)}
 SIZES["quick"] = (20, 500, 2_000, 1_000, 20_000, 100)
 
@@ -294,6 +312,58 @@ def work_portal_large(env, large, location_id, device_model_ids):
         "order": orders[-1].id,
         "total": env["service.order"].search_count([]),
     }
+
+
+def made_up_words(count, seed):
+    """``count`` words of three syllables that no English search matches."""
+    import random
+
+    rng = random.Random(seed)
+    syllables = ["ka", "lo", "mi", "ne", "su", "ta", "ri", "vo", "pe", "zu"]
+    return ["".join(rng.choice(syllables) for _ in range(3)) for _ in range(count)]
+
+
+def work_knowledge_data(env, total, device_model_ids):
+    """Published public articles up to ``total`` in all (batched ORM
+    creates), the suggestion limits raised for the bench's requests."""
+    from odoo import Command
+
+    params = env["ir.config_parameter"]
+    params.set_param("service_knowledge.suggest_limit_user", "100000")
+    params.set_param("service_knowledge.suggest_limit_ip", "100000")
+    Article = env["service.article"].with_context(**QUIET)
+    existing = Article.search_count([])
+    values = []
+    for index in range(existing, total):
+        if index < KNOWLEDGE_MATCHES:
+            values.append(
+                {
+                    "name": f"Battery drain after an update ({index + 1})",
+                    "body": "<p>When the battery drains overnight after a system "
+                    "update, restart the device and check which apps run in "
+                    f"the background. Case {index + 1}.</p>",
+                    "is_published": True,
+                    "visibility": "public",
+                }
+            )
+            continue
+        words = made_up_words(40, index)
+        values.append(
+            {
+                "name": " ".join(words[:4]).capitalize(),
+                "body": f"<p>{' '.join(words[4:])}</p>",
+                "is_published": True,
+                "visibility": "public",
+                "device_model_ids": [
+                    Command.set([device_model_ids[index % len(device_model_ids)]])
+                ],
+            }
+        )
+    for start in range(0, len(values), 500):
+        Article.create(values[start : start + 500])
+    env.flush_all()
+    env.cr.execute("ANALYZE service_article")
+    return {"total": Article.search_count([])}
 
 
 def work_portal_documents(env, location_id, contracts, shipments):
@@ -584,6 +654,10 @@ def worker(name, db, args):
 # ----------------------------------------------------------------------
 
 
+class JsonRpc(dict):
+    """The parameters of a JSON-RPC request (``type="jsonrpc"`` routes)."""
+
+
 class Server:
     """One Odoo server on a free loopback port; reads its access log."""
 
@@ -717,6 +791,12 @@ class Server:
         started = time.perf_counter()
         if data is None:
             response = session.get(url, timeout=120, allow_redirects=False)
+        elif isinstance(data, JsonRpc):
+            response = session.post(
+                url,
+                json={"jsonrpc": "2.0", "method": "call", "params": dict(data)},
+                timeout=120,
+            )
         else:
             response = session.post(url, data=data, timeout=120)
         elapsed = (time.perf_counter() - started) * 1000
@@ -880,6 +960,8 @@ def measure_portal(db, sizes, results):
             )
         )
 
+        measure_knowledge(db, server, sessions["medium"], data, results)
+
         step(f"{track_large:,} orders in all (SQL INSERT ... generate_series)")
         sql_data = run_worker(
             db, "sql_orders", total=track_large, prototype_id=data["prototype_id"]
@@ -890,6 +972,63 @@ def measure_portal(db, sizes, results):
         results["track_large"]["total"] = sql_data["total"]
         results["track_form_large"] = measured["form"]
         results["sql_inserted"] = sql_data["inserted"]
+
+
+def help_found(html):
+    """Whether the help centre's search shows every matching article."""
+    return html.count("Battery drain after an update") >= KNOWLEDGE_MATCHES
+
+
+def suggestions_found(text):
+    """Whether the suggestions hold the battery articles (five at most)."""
+    return text.count("Battery drain after an update") >= 5
+
+
+def measure_knowledge(db, server, customer, data, results):
+    """The help centre's search (public) and the new-order form's
+    suggestions (the customer of 500 orders) at each number of articles."""
+    public = server.session()
+    search = HELP_SEARCH.replace(" ", "+")
+    pages = {
+        "help_search": (
+            public,
+            f"/service/help?search={search}",
+            None,
+            help_found,
+            None,
+        ),
+        "help_index": (public, "/service/help", None, None, None),
+        "suggest": (
+            customer,
+            "/service/help/suggest",
+            JsonRpc(device_model_id=data["device_model_ids"][0], text=SUGGEST_TEXT),
+            suggestions_found,
+            None,
+        ),
+    }
+    for size in KNOWLEDGE_SIZES:
+        step(f"knowledge base: {size:,} published articles (batched ORM creates)")
+        articles = run_worker(
+            db, "knowledge_data", total=size, device_model_ids=data["device_model_ids"]
+        )
+        for key, result in server.measure_rounds(pages).items():
+            result["total"] = articles["total"]
+            results[f"{key}_{size}"] = result
+
+
+def measure_dispatch(db, quick, results):
+    """``action_auto_assign()`` (tools/bench_dispatch.py's measure) on the
+    bench's database, in companies of its own."""
+    import bench_dispatch  # noqa: PLC0415 - it imports this module
+
+    sizes = bench_dispatch.SIZES["quick" if quick else "full"]
+    step(
+        "dispatch: "
+        + " and ".join(f"{t} technicians / {o:,} open orders" for t, o in sizes)
+        + " (batched ORM creates), action_auto_assign()"
+    )
+    results["dispatch"] = bench_dispatch.run_worker(db, sizes)
+    results["dispatch_runs"] = bench_dispatch.RUNS
 
 
 def measure_contracts(db, contracts, options, results):
@@ -952,6 +1091,8 @@ def main():
         run_odoo(db, ["-i", ",".join(ADDONS)], "install.log")
         if not options.contracts_only:
             measure_portal(db, sizes, results)
+        if not (options.contracts_only or options.portal_only):
+            measure_dispatch(db, options.quick, results)
         if not options.portal_only:
             measure_contracts(db, contracts, options, results)
     finally:
@@ -1024,6 +1165,50 @@ def portal_lines(results, sizes):
     return lines
 
 
+def knowledge_lines(results):
+    small, large = KNOWLEDGE_SIZES
+    lines = []
+    for size in KNOWLEDGE_SIZES:
+        search, index = results[f"help_search_{size}"], results[f"help_index_{size}"]
+        lines.append(
+            f"| help centre search \"{HELP_SEARCH}\", {search['total']:,} articles "
+            f"| {fmt(search['ms'])} | {queries_cell(search)} | {fmt(search['sql_ms'])} "
+            f"| {KNOWLEDGE_MATCHES} found; `/service/help` in the same rounds: "
+            f"{fmt(index['ms'])} ms |"
+        )
+    for size in KNOWLEDGE_SIZES:
+        suggest = results[f"suggest_{size}"]
+        lines.append(
+            f"| new-order form suggestions (JSON-RPC), {suggest['total']:,} "
+            f"articles | {fmt(suggest['ms'])} | {queries_cell(suggest)} "
+            f"| {fmt(suggest['sql_ms'])} | 5 suggested |"
+        )
+    for key, label in (("help_search", "help search"), ("suggest", "suggestions")):
+        measured = ratio(
+            results[f"{key}_{large}"]["ms"], results[f"{key}_{small}"]["ms"]
+        )
+        lines.append(
+            f"| ratio {label} {large:,} ÷ {small:,} articles | {measured} | | "
+            "| no goal yet (PERFORMANCE.md §2) |"
+        )
+    return lines
+
+
+def dispatch_lines(results):
+    lines = []
+    for result in results["dispatch"]:
+        low, high = result["queries"][0], result["queries"][-1]
+        queries = str(low) if low == high else f"{low}–{high}"
+        lines.append(
+            f"| `action_auto_assign()`, {result['technicians']:,} technicians, "
+            f"{result['orders']:,} open orders ({result['planned']:,} planned) "
+            f"| {result['ms']:.1f} | {queries} | | {result['candidates']} "
+            f"qualified; median of {results['dispatch_runs']} runs; goal: same "
+            "queries at both sizes, under 100 ms |"
+        )
+    return lines
+
+
 def contract_lines(results):
     def per_invoice(result, key, factor=1000):
         return result[key] * factor / max(result["invoices"], 1)
@@ -1085,6 +1270,9 @@ def print_table(results, sizes, load, profiled):
     ]
     if "home" in results:
         lines += portal_lines(results, sizes)
+        lines += knowledge_lines(results)
+    if "dispatch" in results:
+        lines += dispatch_lines(results)
     if "ours" in results:
         lines += contract_lines(results)
     print()
