@@ -5,7 +5,7 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup, escape
 from psycopg2 import IntegrityError
-from psycopg2.errors import SerializationFailure
+from psycopg2.errors import LockNotAvailable, SerializationFailure
 
 from odoo import api, fields, models
 from odoo.exceptions import LockError, UserError, ValidationError
@@ -38,6 +38,12 @@ PERIOD_MONTHS = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}
 # When the invoicing skipped contracts that another transaction was invoicing
 # or changing, it runs again after this delay.
 INVOICING_RETRY_DELAY = timedelta(minutes=5)
+# Transaction-level advisory lock held by each batch of the invoicing: one
+# batch at a time in the whole database ("SCIN").
+INVOICING_LOCK = 0x5343494E
+# Errors of a concurrent update of the rows an invoice touches (the
+# customer's rank, the journal's sequence): no fault of the contract.
+CONCURRENCY_ERRORS = (SerializationFailure, LockNotAvailable)
 # Contracts handled per committed batch by the scheduled actions.
 CRON_BATCH_SIZE = 50
 # Contracts invoiced per committed batch, in one invoice create and one
@@ -908,7 +914,14 @@ class ServiceContract(models.Model):
         ``batch_size`` contracts: each batch in one go per company
         (``_invoice_batch``), then its progress is committed. A failing
         contract is logged and retried on the next run without undoing or
-        stopping the others."""
+        stopping the others.
+
+        One batch at a time in the database: a run that finds another one's
+        batch in progress (a second server, a direct call) stops and plans a
+        run a few minutes later, rather than invoice beside it and collide on
+        the rows both update (the customers' rank, the journals' sequences).
+        Contracts held by another transaction ("Invoice Now", a price
+        revision) are skipped the same way (``_lock_for_invoicing``)."""
         today = fields.Date.context_today(self)
         contracts = self.search(
             [
@@ -920,16 +933,33 @@ class ServiceContract(models.Model):
         remaining = len(contracts)
         retry_planned = False
         for batch_ids in split_every(batch_size, contracts.ids):
+            if not self._try_lock_invoicing_run():
+                _logger.info(
+                    "Another invoicing of service contracts is in progress: "
+                    "this one stops and runs again in a few minutes."
+                )
+                if not retry_planned:
+                    self._plan_invoicing_retry()
+                return
             batch = self.browse(batch_ids)._lock_for_invoicing()
-            if len(batch) < len(batch_ids) and not retry_planned:
-                retry_planned = self._plan_invoicing_retry()
+            retry = len(batch) < len(batch_ids)
             for company, company_batch in batch.grouped("company_id").items():
-                company_batch.with_company(company)._invoice_batch(today)
+                retry |= company_batch.with_company(company)._invoice_batch(today)
+            if retry and not retry_planned:
+                retry_planned = self._plan_invoicing_retry()
             remaining -= len(batch_ids)
             if not self.env["ir.cron"]._commit_progress(
                 len(batch_ids), remaining=remaining
             ):
                 break
+
+    @api.model
+    def _try_lock_invoicing_run(self):
+        """Take the invoicing's advisory lock for this transaction (released
+        when it commits or rolls back); False when another transaction holds
+        it."""
+        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", INVOICING_LOCK))
+        return self.env.cr.fetchone()[0]
 
     def _lock_for_invoicing(self):
         """The contracts of ``self`` locked for this transaction, without
@@ -985,27 +1015,51 @@ class ServiceContract(models.Model):
         """Invoice the due periods of the contracts of ``self`` (one company)
         in one savepoint; when that fails, as OCA's contract does, again one
         contract at a time, each in its own savepoint, so that only the
-        failing ones are left for the next run. Logs, never raises."""
+        failing ones are left for the next run. Logs, never raises.
+
+        Returns whether contracts were left for a run in a few minutes: those
+        that met a concurrent update of the rows their invoice touches
+        (``CONCURRENCY_ERRORS``), logged as information, not as errors."""
         try:
             with self.env.cr.savepoint():
                 self._invoice_due_periods(today)
-            return
+            return False
         except Exception as error:
             if len(self) == 1:
-                self._log_invoicing_failure()
-                return
-            _logger.warning(
+                return self._handle_invoicing_failure(error)
+            _logger.log(
+                logging.INFO
+                if isinstance(error, CONCURRENCY_ERRORS)
+                else logging.WARNING,
                 "Invoicing %s service contracts at once failed (%s); "
                 "invoicing them one at a time.",
                 len(self),
                 error,
             )
+        retry = False
         for contract in self:
             try:
                 with self.env.cr.savepoint():
                     contract._invoice_due_periods(today)
-            except Exception:
-                contract._log_invoicing_failure()
+            except Exception as error:
+                retry |= contract._handle_invoicing_failure(error)
+        return retry
+
+    def _handle_invoicing_failure(self, error):
+        """Log the failure ``error`` (being handled) of the contract ``self``;
+        returns whether to retry in a few minutes (a concurrent update)."""
+        self.ensure_one()
+        if isinstance(error, CONCURRENCY_ERRORS):
+            _logger.info(
+                "Service contract %s (id %s) met a concurrent update (%s); "
+                "it will be retried in a few minutes.",
+                self.name,
+                self.id,
+                str(error).strip(),
+            )
+            return True
+        self._log_invoicing_failure()
+        return False
 
     def _log_invoicing_failure(self):
         """Log the exception being handled for the contract ``self``."""
