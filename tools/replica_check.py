@@ -42,6 +42,17 @@ def stats(db, replica):
     return [int(v) for v in out.split("|")]
 
 
+def primary_stats_with_inserts(db, before):
+    """The primary's statistics once they count new inserts: a backend that
+    went idle reports its statistics up to 10 s later (PostgreSQL's
+    PGSTAT_IDLE_INTERVAL), so wait for them, at most 15 s."""
+    deadline = time.time() + 15
+    current = stats(db, False)
+    while current[3] <= before[3] and time.time() < deadline:
+        current = stats(db, False)
+    return current
+
+
 def delta(before, after):
     return [b - a for a, b in zip(before, after, strict=True)]
 
@@ -119,7 +130,7 @@ def main():
             data={"csrf_token": csrf(summary.text)},
         )
         approved.raise_for_status()
-        after = stats(db, False), stats(db, True)
+        after = primary_stats_with_inserts(db, before[0]), stats(db, True)
         rows.append(
             (
                 "create + approve one order (form, summary, approve)",
