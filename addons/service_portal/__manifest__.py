@@ -44,6 +44,7 @@
     "assets": {
         "web.assets_frontend": [
             "service_portal/static/src/interactions/**/*",
+            "service_portal/static/src/scss/portal_lists.scss",
         ],
         "web.assets_tests": [
             "service_portal/static/tests/tours/*.js",

@@ -20,6 +20,8 @@ class TestContractListPerformance(ServiceContractsCommon, HttpCase):
         self.authenticate("sc_portal_alice", "sc_portal_alice")
         text = self.url_open("/my/service-contracts").text
         self.assertEqual(text.count("o_service_contract_row"), len(contracts))
+        # service_portal's list layout (long headers wrap, whole badges)
+        self.assertIn('class="table-responsive border-0 o_service_portal_list"', text)
         user = self.env["res.users"].search([("login", "=", "sc_portal_alice")])
         qweb = self.env(user=user, context={"lang": user.lang, "tz": user.tz})[
             "ir.qweb"

@@ -82,6 +82,8 @@ class TestPortalPerformance(ServicePortalHttpCommon):
         orders[1].date_promised = "2026-03-04"
         text = self._get("/my/service-orders?filterby=all").text
         self.assertEqual(text.count("o_service_order_row"), 6)
+        # the list's own layout rules (long headers wrap, whole badges)
+        self.assertIn('class="table-responsive border-0 o_service_portal_list"', text)
         user = self.portal_user
         qweb = self.env(user=user, context={"lang": user.lang, "tz": user.tz})[
             "ir.qweb"
@@ -107,3 +109,20 @@ class TestPortalPerformance(ServicePortalHttpCommon):
                 if order.date_promised:
                     promised = render('<span t-field="order.date_promised"/>', order)
                     self.assertIn(promised, text)
+
+    def test_list_layout_rules_in_frontend_assets(self):
+        """The rules of ``o_service_portal_list`` (headers that wrap, a status
+        column as wide as its badge) are in the website's stylesheet."""
+        paths = [
+            path
+            for _url, path, *_rest in self.env["ir.asset"]._get_asset_paths(
+                "web.assets_frontend", {}
+            )
+        ]
+        self.assertTrue(
+            any(
+                p.endswith("service_portal/static/src/scss/portal_lists.scss")
+                for p in paths
+            ),
+            "portal_lists.scss is not in web.assets_frontend",
+        )

@@ -21,6 +21,8 @@ class TestShipmentListPerformance(HttpCase, ServiceShippingCommon):
         self.authenticate(user.login, user.login)
         text = self.url_open("/my/shipments").text
         self.assertEqual(text.count("o_shipment_row"), len(shipments))
+        # service_portal's list layout (long headers wrap, whole badges)
+        self.assertIn('class="table-responsive border-0 o_service_portal_list"', text)
         qweb = self.env(user=user, context={"lang": user.lang, "tz": user.tz})[
             "ir.qweb"
         ]
