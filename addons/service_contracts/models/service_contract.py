@@ -588,15 +588,7 @@ class ServiceContract(models.Model):
         # date), and the revision does too (the price per period): a revision
         # and an invoicing of the same contract at the same moment cannot both
         # pass, so no period is invoiced at prices the log does not tell.
-        try:
-            self.lock_for_update(allow_referencing=True)
-        except LockError:
-            raise UserError(
-                self.env._(
-                    "These contracts are being invoiced or revised by someone "
-                    "else. Try again in a moment."
-                )
-            ) from None
+        self._lock_for_change()
         factor = 1.0 + percent / 100.0
         for contract in self:
             period = contract._get_next_period()
@@ -697,15 +689,7 @@ class ServiceContract(models.Model):
         # the scheduled action (of this server or another) skips the contracts
         # locked here, and a user gets an answer now instead of waiting for
         # an invoicing in progress to end on the ledger's unique index
-        try:
-            self.lock_for_update(allow_referencing=True)
-        except LockError:
-            raise UserError(
-                self.env._(
-                    "These contracts are being invoiced or revised by someone "
-                    "else. Try again in a moment."
-                )
-            ) from None
+        self._lock_for_change()
         moves = self.env["account.move"]
         for contract in self:
             period = contract._get_next_period()
@@ -961,6 +945,20 @@ class ServiceContract(models.Model):
         self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", INVOICING_LOCK))
         return self.env.cr.fetchone()[0]
 
+    def _lock_for_change(self):
+        """Lock the contracts of ``self`` for a user's invoicing or price
+        revision, or refuse at once when another transaction (the scheduled
+        action, another user) holds one of them."""
+        try:
+            self.lock_for_update(allow_referencing=True)
+        except LockError:
+            raise UserError(
+                self.env._(
+                    "These contracts are being invoiced or revised by someone "
+                    "else. Try again in a moment."
+                )
+            ) from None
+
     def _lock_for_invoicing(self):
         """The contracts of ``self`` locked for this transaction, without
         those another transaction is invoicing or revising right now (a second
@@ -974,6 +972,8 @@ class ServiceContract(models.Model):
         error."""
         if not self:
             return self
+        # try_lock_for_update() without its "bad query" ERROR line: the
+        # serialization failure below is expected, not a fault
         try:
             with self.env.cr.savepoint(flush=False):
                 self.env.cr.execute(
@@ -991,7 +991,7 @@ class ServiceContract(models.Model):
         skipped = len(self) - len(locked)
         if skipped:
             _logger.info(
-                "%s service contracts skipped: being invoiced by another "
+                "%s service contracts skipped: held or changed by another "
                 "transaction; left for the next run.",
                 skipped,
             )
