@@ -1,6 +1,6 @@
-from lxml import etree
-
 from odoo.tests import HttpCase, tagged
+
+from odoo.addons.service_portal.tests.common import render_as_user
 
 from .common import ServiceContractsCommon
 
@@ -23,14 +23,11 @@ class TestContractListPerformance(ServiceContractsCommon, HttpCase):
         # service_portal's list layout (long headers wrap, whole badges)
         self.assertIn('class="table-responsive border-0 o_service_portal_list"', text)
         user = self.env["res.users"].search([("login", "=", "sc_portal_alice")])
-        qweb = self.env(user=user, context={"lang": user.lang, "tz": user.tz})[
-            "ir.qweb"
-        ]
 
         def render(template, contract):
-            if template.startswith("<"):
-                template = etree.fromstring(template)
-            return str(qweb._render(template, {"contract": contract.sudo()})).strip()
+            return render_as_user(
+                self.env, user, template, {"contract": contract.sudo()}
+            )
 
         cells = (
             '<span t-field="contract.amount_untaxed" t-options="{\'widget\': '

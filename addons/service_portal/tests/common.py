@@ -1,3 +1,5 @@
+from lxml import etree
+
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 from odoo.tests import common as odoo_test_common
@@ -14,6 +16,16 @@ odoo_test_common.CHECK_BROWSER_ITERATIONS = max(
 odoo_test_common.BROWSER_WAIT = (
     odoo_test_common.CHECK_BROWSER_SLEEP * odoo_test_common.CHECK_BROWSER_ITERATIONS
 )
+
+
+def render_as_user(env, user, template, values):
+    """``template`` (an xml id, or an arch such as ``<span t-field=.../>``)
+    rendered by QWeb as ``user`` sees it (their language and time zone),
+    stripped: what a portal page shows for ``values``."""
+    if template.startswith("<"):
+        template = etree.fromstring(template)
+    qweb = env(user=user, context={"lang": user.lang, "tz": user.tz})["ir.qweb"]
+    return str(qweb._render(template, values)).strip()
 
 
 class ServiceCustomersMixin:

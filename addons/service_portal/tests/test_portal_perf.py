@@ -1,7 +1,6 @@
-from lxml import etree
-
 from odoo.tests import tagged
 
+from .common import render_as_user
 from .test_portal_common import ServicePortalHttpCommon
 
 
@@ -84,15 +83,10 @@ class TestPortalPerformance(ServicePortalHttpCommon):
         self.assertEqual(text.count("o_service_order_row"), 6)
         # the list's own layout rules (long headers wrap, whole badges)
         self.assertIn('class="table-responsive border-0 o_service_portal_list"', text)
-        user = self.portal_user
-        qweb = self.env(user=user, context={"lang": user.lang, "tz": user.tz})[
-            "ir.qweb"
-        ]
 
         def render(template, order):
-            if template.startswith("<"):
-                template = etree.fromstring(template)
-            return str(qweb._render(template, {"order": order})).strip()
+            values = {"order": order}
+            return render_as_user(self.env, self.portal_user, template, values)
 
         for order in orders:
             with self.subTest(order=order.name):

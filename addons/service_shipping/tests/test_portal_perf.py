@@ -1,6 +1,6 @@
-from lxml import etree
-
 from odoo.tests import HttpCase, tagged
+
+from odoo.addons.service_portal.tests.common import render_as_user
 
 from .common import ServiceShippingCommon
 
@@ -23,14 +23,11 @@ class TestShipmentListPerformance(HttpCase, ServiceShippingCommon):
         self.assertEqual(text.count("o_shipment_row"), len(shipments))
         # service_portal's list layout (long headers wrap, whole badges)
         self.assertIn('class="table-responsive border-0 o_service_portal_list"', text)
-        qweb = self.env(user=user, context={"lang": user.lang, "tz": user.tz})[
-            "ir.qweb"
-        ]
 
         def render(template, shipment):
-            if template.startswith("<"):
-                template = etree.fromstring(template)
-            return str(qweb._render(template, {"shipment": shipment.sudo()})).strip()
+            return render_as_user(
+                self.env, user, template, {"shipment": shipment.sudo()}
+            )
 
         for shipment in shipments:
             with self.subTest(shipment=shipment.name):
