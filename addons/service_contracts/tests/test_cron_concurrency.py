@@ -383,6 +383,29 @@ class TestContractCronConcurrency(TransactionCase):
             env = api.Environment(cr, SUPERUSER_ID, {})
             self.assertFalse(env["service.contract"].browse(busy).period_ids)
 
+    def test_price_revision_while_invoicing_elsewhere(self):
+        """A price revision of a contract being invoiced elsewhere is refused
+        at once with the same answer, and changes no price (no period is
+        invoiced at prices its log does not tell)."""
+        busy = self.ids["contracts"][0]
+        with self.registry.cursor() as elsewhere:
+            self._lock_elsewhere(elsewhere, busy)
+            with self.registry.cursor() as cr:
+                self._fail_rather_than_wait(cr)
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                contract = env["service.contract"].browse(busy)
+                with self.assertRaisesRegex(
+                    UserError, "being invoiced or revised by someone else"
+                ):
+                    contract.action_revise_prices(10)
+                cr.rollback()
+            elsewhere.rollback()
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            self.assertEqual(
+                env["service.contract"].browse(busy).line_ids.price_unit, 10.0
+            )
+
     def test_two_server_processes_invoice_each_period_once(self):
         """Two Odoo processes on the test database run the invoicing at the
         same moment (both wait on an advisory lock the test releases once
