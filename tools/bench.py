@@ -745,14 +745,6 @@ class Server:
                 )
         return self.access.get(marker, (None, None))
 
-    def measure(
-        self, session, path, data=None, check=None, row_marker="o_service_order_row"
-    ):
-        """Median ms (client), queries and SQL ms of one page: ``measure_rounds``
-        with that page alone."""
-        spec = (session, path, data, check, row_marker)
-        return self.measure_rounds({"page": spec})["page"]
-
     def measure_rounds(self, specs):
         """Median ms (client), queries and SQL ms of each page of ``specs``
         (``{key: (session, path, data, check, row_marker)}``), requested in
